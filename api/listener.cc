@@ -1,0 +1,112 @@
+#include "api/listener.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/write.hpp>
+
+#include "api/problem.h"
+#include "api/session.h"
+
+namespace paraphe::api {
+namespace {
+
+std::string RejectionBytes() {
+  Response res = ProblemResponse(
+      http::status::service_unavailable, "too_many_connections",
+      "the server is at its connection limit; retry later");
+  res.keep_alive(false);
+  res.set(http::field::server, "paraphed");
+  std::string out = "HTTP/1.1 503 Service Unavailable\r\n";
+  for (const auto& f : res.base()) {
+    out += std::string(f.name_string()) + ": " + std::string(f.value()) +
+           "\r\n";
+  }
+  out += "\r\n" + res.body();
+  return out;
+}
+
+}  // namespace
+
+Listener::Listener(net::io_context& ioc, ServerState& state,
+                   net::ssl::context* tls)
+    : ioc_(ioc),
+      state_(state),
+      tls_(tls),
+      strand_(net::make_strand(ioc)),
+      acceptor_(strand_) {}
+
+Status Listener::Open(const tcp::endpoint& endpoint) {
+  beast::error_code ec;
+  std::string where = endpoint.address().to_string() + ":" +
+                      std::to_string(endpoint.port());
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return Unavailable("cannot listen on " + where + ": " + ec.message());
+  return Status::Ok();
+}
+
+tcp::endpoint Listener::local_endpoint() const {
+  beast::error_code ec;
+  return acceptor_.local_endpoint(ec);
+}
+
+void Listener::Run() {
+  net::dispatch(strand_, [self = shared_from_this()] { self->DoAccept(); });
+}
+
+void Listener::Stop() {
+  net::dispatch(strand_, [self = shared_from_this()] {
+    beast::error_code ignored;
+    self->acceptor_.close(ignored);
+  });
+}
+
+void Listener::DoAccept() {
+  if (!acceptor_.is_open()) return;
+  acceptor_.async_accept(
+      net::make_strand(ioc_),
+      [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+        self->OnAccept(ec, std::move(socket));
+      });
+}
+
+void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
+  if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+  if (!ec) {
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    if (static_cast<size_t>(state_.metrics->connections()) >=
+        state_.limits.max_connections) {
+      Reject(std::move(socket));
+    } else {
+      ConnectionGuard guard(state_.metrics);
+      if (tls_ != nullptr) {
+        StartTlsSession(std::move(socket), *tls_, state_, std::move(guard));
+      } else {
+        StartPlainSession(std::move(socket), state_, std::move(guard));
+      }
+    }
+  }
+  // Accept errors (EMFILE...) are transient: keep accepting.
+  DoAccept();
+}
+
+void Listener::Reject(tcp::socket socket) {
+  state_.metrics->ObserveRequest("rejected connection", 503, 0);
+  if (tls_ != nullptr) {
+    beast::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  auto s = std::make_shared<tcp::socket>(std::move(socket));
+  auto bytes = std::make_shared<std::string>(RejectionBytes());
+  net::async_write(*s, net::buffer(*bytes),
+                   [s, bytes](beast::error_code, size_t) {
+                     beast::error_code ignored;
+                     s->shutdown(tcp::socket::shutdown_both, ignored);
+                     s->close(ignored);
+                   });
+}
+
+}  // namespace paraphe::api

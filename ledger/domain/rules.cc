@@ -1,0 +1,250 @@
+#include "ledger/domain/rules.h"
+
+#include <algorithm>
+#include <initializer_list>
+
+#include "ledger/domain/internal/rules_internal.h"
+
+namespace paraphe::ledger {
+namespace {
+
+struct Permission {
+  std::initializer_list<std::string_view> roles;
+  bool funder_only;
+};
+
+Permission PermissionFor(EventType t) {
+  switch (t) {
+    case EventType::kConventionRegistered:
+    case EventType::kKeyRegistered:
+    case EventType::kKeyRevoked:
+      return {{"operator"}, false};
+    case EventType::kAttributionNotified:
+      return {{"signatory", "clerk"}, true};
+    case EventType::kPaymentOrdered:
+    case EventType::kPaymentExecuted:
+    case EventType::kPaymentSuspended:
+      return {{"finance"}, true};
+    case EventType::kCommitteeDecision:
+      return {{"committee"}, false};
+    case EventType::kLetterDelivered:
+      return {{"signatory", "clerk"}, false};
+    case EventType::kPartySigned:
+    case EventType::kAmendmentProposed:
+    case EventType::kAmendmentSigned:
+    case EventType::kLetterSent:
+    case EventType::kSettlementReached:
+    case EventType::kCourtReferral:
+      return {{"signatory"}, false};
+  }
+  return {{}, false};
+}
+
+Status CheckSigner(const ConventionState& s, const OperatorKeys& ops,
+                   const Event& e, std::string_view kid) {
+  std::vector<std::string> key_roles;
+  if (e.actor_party == kOperatorParty) {
+    if (ops.find(std::string(kid)) == ops.end()) {
+      return Unauthenticated(
+          "kid \"" + std::string(kid) + "\" is not an operator key",
+          "key.unknown");
+    }
+    key_roles = {kOperatorRole};
+  } else {
+    auto it = s.keys.find(std::string(kid));
+    if (it == s.keys.end()) {
+      return Unauthenticated("kid \"" + std::string(kid) +
+                                 "\" is not registered for convention \"" +
+                                 e.convention + "\"",
+                             "key.unknown");
+    }
+    const KeyEntry& k = it->second;
+    if (k.revoked_seq) {
+      return Unauthenticated("key \"" + k.kid + "\" was revoked at seq " +
+                                 std::to_string(*k.revoked_seq),
+                             "key.revoked");
+    }
+    if (k.party != e.actor_party) {
+      return PermissionDenied("key \"" + k.kid + "\" belongs to party \"" +
+                                  k.party + "\", not to \"" + e.actor_party +
+                                  "\"",
+                              "key.wrong_party");
+    }
+    key_roles = k.roles;
+  }
+  if (std::find(key_roles.begin(), key_roles.end(), e.actor_role) ==
+      key_roles.end()) {
+    return PermissionDenied("key \"" + std::string(kid) +
+                                "\" does not hold the role \"" + e.actor_role +
+                                "\"",
+                            "key.missing_role");
+  }
+  const Permission perm = PermissionFor(e.kind);
+  if (std::find(perm.roles.begin(), perm.roles.end(), e.actor_role) ==
+      perm.roles.end()) {
+    return PermissionDenied("role \"" + e.actor_role + "\" may not emit " +
+                                e.type,
+                            "role.not_allowed");
+  }
+  if (perm.funder_only && e.actor_party != s.funder) {
+    return PermissionDenied(e.type + " may only be emitted by the funder \"" +
+                                s.funder + "\", not by \"" + e.actor_party +
+                                "\"",
+                            "role.funder_only");
+  }
+  return Status::Ok();
+}
+
+Status ApplyTyped(ConventionState& s, const Event& e, const EventContext& ctx,
+                  const OperatorKeys& ops) {
+  using namespace internal;  // NOLINT
+  switch (e.kind) {
+    case EventType::kConventionRegistered:
+      return ApplyRegistration(s, e, ctx, ops);
+    case EventType::kKeyRegistered:
+      return ApplyKeyRegistered(s, e, ctx, ops);
+    case EventType::kKeyRevoked:
+      return ApplyKeyRevoked(s, e, ctx);
+    case EventType::kPartySigned:
+      return ApplyPartySigned(s, e, ctx);
+    case EventType::kAttributionNotified:
+      return ApplyAttribution(s, e, ctx);
+    case EventType::kPaymentOrdered:
+      return ApplyPaymentOrdered(s, e, ctx);
+    case EventType::kPaymentExecuted:
+      return ApplyPaymentExecuted(s, e, ctx);
+    case EventType::kPaymentSuspended:
+      return ApplyPaymentSuspended(s, e, ctx);
+    case EventType::kCommitteeDecision:
+      return ApplyCommitteeDecision(s, e, ctx);
+    case EventType::kAmendmentProposed:
+      return ApplyAmendmentProposed(s, e, ctx);
+    case EventType::kAmendmentSigned:
+      return ApplyAmendmentSigned(s, e, ctx);
+    case EventType::kLetterSent:
+      return ApplyLetterSent(s, e, ctx);
+    case EventType::kLetterDelivered:
+      return ApplyLetterDelivered(s, e, ctx);
+    case EventType::kSettlementReached:
+      return ApplySettlement(s, e, ctx);
+    case EventType::kCourtReferral:
+      return ApplyCourtReferral(s, e, ctx);
+  }
+  return Internal("unhandled event type");
+}
+
+}  // namespace
+
+namespace internal {
+
+Status RequireInForce(const ConventionState& s, Date date) {
+  if (!s.effective_date) {
+    return RuleViolation("convention.not_in_force",
+                         "the convention is not in force: not every party "
+                         "has signed it");
+  }
+  if (date < *s.effective_date) {
+    return RuleViolation("convention.not_in_force",
+                         "the convention is in force only from " +
+                             s.effective_date->ToString() + "; event dated " +
+                             date.ToString());
+  }
+  return Status::Ok();
+}
+
+Status RequireNotEnded(const ConventionState& s, Date date) {
+  if (s.termination && s.termination->effective_date &&
+      !TerminationSupersededByExpiry(s) &&
+      date >= *s.termination->effective_date) {
+    return RuleViolation("termination.in_effect",
+                         "the convention was terminated with effect from " +
+                             s.termination->effective_date->ToString() +
+                             " (Art. 7); event dated " + date.ToString());
+  }
+  if (date > s.end_date) {
+    return RuleViolation("term.expired",
+                         "the convention expired on " + s.end_date.ToString() +
+                             " at 24:00 Europe/Paris (Art. 4); event dated " +
+                             date.ToString());
+  }
+  return Status::Ok();
+}
+
+}  // namespace internal
+
+Result<crypto::PublicKey> ResolveSigningKey(const ConventionState& before,
+                                            const OperatorKeys& ops,
+                                            const Event& e,
+                                            std::string_view kid) {
+  if (e.actor_party == kOperatorParty) {
+    auto it = ops.find(std::string(kid));
+    if (it == ops.end()) {
+      return Unauthenticated(
+          "kid \"" + std::string(kid) + "\" is not an operator key",
+          "key.unknown");
+    }
+    return it->second;
+  }
+  auto it = before.keys.find(std::string(kid));
+  if (it == before.keys.end()) {
+    return Unauthenticated("kid \"" + std::string(kid) +
+                               "\" is not registered for convention \"" +
+                               e.convention + "\"",
+                           "key.unknown");
+  }
+  if (it->second.revoked_seq) {
+    return Unauthenticated("key \"" + it->second.kid +
+                               "\" was revoked at seq " +
+                               std::to_string(*it->second.revoked_seq),
+                           "key.revoked");
+  }
+  return crypto::PublicKey::FromRaw(it->second.public_key);
+}
+
+Result<ConventionState> Apply(const ConventionState& before, const Event& e,
+                              const EventContext& ctx,
+                              const OperatorKeys& ops) {
+  if (e.kind == EventType::kConventionRegistered && before.version != 0) {
+    return Status(StatusCode::kConflict,
+                  "convention \"" + before.id + "\" is already registered",
+                  "convention.already_registered");
+  }
+  if (e.kind != EventType::kConventionRegistered && before.version == 0) {
+    return Status(StatusCode::kNotFound,
+                  "convention \"" + e.convention + "\" is not registered",
+                  "convention.unknown");
+  }
+  if (before.version != 0 && e.convention != before.id) {
+    return Status(StatusCode::kInvalidArgument,
+                  "event names convention \"" + e.convention +
+                      "\" but is applied to \"" + before.id + "\"",
+                  "convention.mismatch");
+  }
+  if (e.expected_version != before.version) {
+    return Status(StatusCode::kConflict,
+                  "expected_version " + std::to_string(e.expected_version) +
+                      " but convention \"" + e.convention + "\" is at version " +
+                      std::to_string(before.version),
+                  "version.conflict");
+  }
+  PARAPHE_RETURN_IF_ERROR(CheckSigner(before, ops, e, ctx.kid));
+  const Date recorded = ParisDateOf(ctx.recorded_at_ms);
+  if (e.date > recorded) {
+    return RuleViolation("date.in_future",
+                         "event dated " + e.date.ToString() +
+                             " but recorded on " + recorded.ToString() +
+                             " (Europe/Paris)");
+  }
+  ConventionState s = before;
+  PARAPHE_RETURN_IF_ERROR(ApplyTyped(s, e, ctx, ops));
+  if (s.last_event_date && e.date < *s.last_event_date) {
+    s.late_recorded.push_back(ctx.seq);
+  }
+  if (!s.last_event_date || e.date > *s.last_event_date) {
+    s.last_event_date = e.date;
+  }
+  ++s.version;
+  return s;
+}
+
+}  // namespace paraphe::ledger

@@ -1,0 +1,61 @@
+// The convention's rules: authorization of an event's signer and the
+// clauses of the convention (Art. 2 payment, 3 committee, 4 term,
+// 5 amendments, 6 dispute, 7 termination), as one pure state transition.
+//
+// Apply(before, event, ctx, ops) either returns the state after the event or
+// the reason it is refused: a Status whose rule() is a stable rule id listed
+// in docs/EVENTS.md. Checks run in this order, and the first failure wins:
+//   1. stream: convention.unknown (kNotFound), convention.already_registered
+//      (kConflict), convention.mismatch (kInvalidArgument), version.conflict
+//      (kConflict, the message names the current version);
+//   2. signer: key.unknown, key.revoked (kUnauthenticated), key.wrong_party,
+//      key.missing_role, role.not_allowed, role.funder_only
+//      (kPermissionDenied);
+//   3. date.in_future (kRuleViolation): the business date is after the Paris
+//      date of the recording time;
+//   4. the type's own rules (kRuleViolation).
+// An accepted event dated before the latest business date already seen is
+// kept and its seq listed in ConventionState::late_recorded.
+//
+// Apply is deterministic: a pure function of its arguments (no clock, no
+// I/O), so replaying the log reproduces the state exactly.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "crypto/ed25519.h"
+#include "crypto/status.h"
+#include "ledger/domain/event.h"
+#include "ledger/domain/state.h"
+
+namespace paraphe::ledger {
+
+struct EventContext {
+  uint64_t seq = 0;             // ledger sequence number of this event
+  int64_t recorded_at_ms = 0;   // recording time, ms since the Unix epoch
+  std::string kid;              // kid of the verified JWS signature
+};
+
+// Ledger-level operator keys (party "operator", role "operator"), by kid.
+using OperatorKeys = std::map<std::string, crypto::PublicKey>;
+
+// The key that must verify this event's JWS: an operator key when the actor
+// party is "operator", else a key of the convention's registry. kid must be
+// registered there: kUnauthenticated "key.unknown" otherwise, and
+// kUnauthenticated "key.revoked" for a revoked registry key.
+Result<crypto::PublicKey> ResolveSigningKey(const ConventionState& before,
+                                            const OperatorKeys& ops,
+                                            const Event& e,
+                                            std::string_view kid);
+
+// Validates authorization and every rule; returns the state after the event
+// (version + 1). See the header comment for the order of checks.
+Result<ConventionState> Apply(const ConventionState& before, const Event& e,
+                              const EventContext& ctx, const OperatorKeys& ops);
+
+}  // namespace paraphe::ledger

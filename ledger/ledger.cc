@@ -1,0 +1,393 @@
+// Ledger: init, open, submission and replayed state. JSON views are in
+// ledger_views.cc.
+#include "ledger/ledger.h"
+
+#include <fstream>
+#include <mutex>
+
+#include <boost/json.hpp>
+
+#include "crypto/base64.h"
+#include "crypto/jws.h"
+#include "ledger/domain/calendar.h"
+#include "ledger/domain/event.h"
+#include "ledger/domain/snapshot.h"
+#include "ledger/internal/ledger_impl.h"
+
+namespace paraphe::ledger {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kOperatorKeysMeta = "operator_keys";
+constexpr std::string_view kLedgerFile = "ledger.json";
+
+fs::path DbPath(const fs::path& dir) { return dir / "db"; }
+fs::path LedgerKeyPath(const fs::path& dir) { return dir / "keys" / "ledger.pem"; }
+fs::path OperatorKeyPath(const fs::path& dir) { return dir / "keys" / "operator.pem"; }
+
+Status WriteFile(const fs::path& path, std::string_view content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  if (!out) return Unavailable("cannot write " + path.string());
+  return Status::Ok();
+}
+
+Result<std::string> ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot read " + path.string());
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return s;
+}
+
+std::string OperatorKeysJson(const OperatorKeys& keys) {
+  json::array arr;
+  for (const auto& [kid, key] : keys) {
+    arr.push_back(json::object{{"kid", kid},
+                               {"public_key", crypto::Base64UrlEncode(key.raw())}});
+  }
+  return json::serialize(arr);
+}
+
+Result<OperatorKeys> ParseOperatorKeys(std::string_view text) {
+  OperatorKeys keys;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return DataLoss("operator key list is not a JSON array");
+  for (const auto& e : v.as_array()) {
+    const auto* o = e.if_object();
+    const json::value* pk = o ? o->if_contains("public_key") : nullptr;
+    if (pk == nullptr || !pk->is_string()) return DataLoss("malformed operator key entry");
+    PARAPHE_ASSIGN_OR_RETURN(std::string raw, crypto::Base64UrlDecode(pk->as_string()));
+    PARAPHE_ASSIGN_OR_RETURN(crypto::PublicKey key, crypto::PublicKey::FromRaw(raw));
+    keys.emplace(key.Thumbprint(), key);
+  }
+  return keys;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- Init/Open
+
+Result<InitResult> Ledger::Init(const fs::path& dir, const InitOptions& options) {
+  PARAPHE_RETURN_IF_ERROR(crypto::ValidateKeyName(options.origin)
+                              .WithContext("origin '" + options.origin + "'"));
+  std::error_code ec;
+  if (fs::exists(DbPath(dir), ec)) {
+    return InvalidArgument(dir.string() + " already holds a ledger");
+  }
+  fs::create_directories(dir / "keys", ec);
+  if (ec) return Unavailable("cannot create " + (dir / "keys").string() + ": " + ec.message());
+  fs::permissions(dir / "keys", fs::perms::owner_all, ec);
+
+  PARAPHE_ASSIGN_OR_RETURN(crypto::PrivateKey ledger_key, crypto::PrivateKey::Generate());
+  PARAPHE_RETURN_IF_ERROR(ledger_key.Save(LedgerKeyPath(dir), options.overwrite_keys));
+  Result<crypto::PrivateKey> op = options.operator_key_pem
+                                      ? crypto::PrivateKey::FromPem(*options.operator_key_pem)
+                                      : crypto::PrivateKey::Generate();
+  if (!op.ok()) return op.status().WithContext("operator key");
+  PARAPHE_RETURN_IF_ERROR(op->Save(OperatorKeyPath(dir), options.overwrite_keys));
+
+  InitResult result;
+  result.operator_kid = op->public_key().Thumbprint();
+  result.operator_key_path = OperatorKeyPath(dir);
+  result.ledger_key_path = LedgerKeyPath(dir);
+
+  PARAPHE_ASSIGN_OR_RETURN(crypto::NoteSigner signer,
+                           crypto::NoteSigner::Create(options.origin, std::move(ledger_key)));
+  result.verifier_key = signer.Verifier().VerifierKey();
+  LogOptions lo;
+  lo.create_if_missing = true;
+  lo.signer.emplace(std::move(signer));
+  PARAPHE_ASSIGN_OR_RETURN(std::unique_ptr<Log> log, Log::Open(DbPath(dir), std::move(lo)));
+  OperatorKeys ops{{result.operator_kid, op->public_key()}};
+  PARAPHE_RETURN_IF_ERROR(log->PutMeta(kOperatorKeysMeta, OperatorKeysJson(ops)));
+  json::object info{{"format", "paraphe/1"},
+                    {"origin", options.origin},
+                    {"verifier_key", result.verifier_key}};
+  PARAPHE_RETURN_IF_ERROR(WriteFile(dir / kLedgerFile, json::serialize(info) + "\n"));
+  return result;
+}
+
+Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Ledger::~Ledger() {
+  // Closing the log drains the writer, whose hooks use impl_.
+  if (impl_) impl_->log.reset();
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(const fs::path& dir, LedgerOptions options) {
+  std::error_code ec;
+  if (!fs::exists(DbPath(dir) / "CURRENT", ec)) {
+    return NotFound("no ledger at " + dir.string() + " (create one with: paraphe init --data " +
+                    dir.string() + ")");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  impl->options = options;
+  Impl* self = impl.get();
+
+  LogOptions lo;
+  lo.read_only = options.read_only;
+  lo.check = options.check;
+  lo.max_batch = options.max_batch;
+  lo.queue_capacity = options.queue_capacity;
+  lo.sync = options.sync;
+  lo.clock = options.clock;
+  lo.env = options.env;
+  if (!options.read_only) {
+    PARAPHE_ASSIGN_OR_RETURN(std::string info_text, ReadFile(dir / kLedgerFile));
+    boost::system::error_code jec;
+    json::value info = json::parse(info_text, jec);
+    const json::value* origin =
+        (!jec && info.is_object()) ? info.as_object().if_contains("origin") : nullptr;
+    if (origin == nullptr || !origin->is_string()) {
+      return DataLoss((dir / kLedgerFile).string() + " does not name the ledger's origin");
+    }
+    auto key = crypto::PrivateKey::Load(LedgerKeyPath(dir));
+    if (!key.ok()) return key.status().WithContext("ledger key");
+    PARAPHE_ASSIGN_OR_RETURN(crypto::NoteSigner signer,
+                             crypto::NoteSigner::Create(std::string(origin->as_string()),
+                                                        std::move(*key)));
+    lo.signer.emplace(std::move(signer));
+  }
+  LogHooks hooks;
+  hooks.before_write = [self](BatchWriter& w) { self->BeforeWrite(w); };
+  hooks.committed = [self](uint64_t) { self->Committed(); };
+  hooks.aborted = [self] { self->Aborted(); };
+  PARAPHE_ASSIGN_OR_RETURN(impl->log, Log::Open(DbPath(dir), std::move(lo), std::move(hooks)));
+  auto ops_text = impl->log->GetMeta(kOperatorKeysMeta);
+  if (!ops_text.ok()) return DataLoss("the ledger has no operator keys");
+  PARAPHE_ASSIGN_OR_RETURN(impl->operator_keys, ParseOperatorKeys(*ops_text));
+  return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
+}
+
+// ------------------------------------------------------------- Replay/state
+
+Date Ledger::Impl::Today() const { return ParisDateOf(options.clock()); }
+
+Status Ledger::Impl::ReplayOne(ConventionState& state, const Record& r) const {
+  auto fail = [&](const Status& st) {
+    return DataLoss("seq " + std::to_string(r.seq) + " (" + r.stream + " v" +
+                    std::to_string(r.version) + ") does not replay: " + st.ToString());
+  };
+  auto jws = crypto::JwsParse(r.jws);
+  if (!jws.ok()) return fail(jws.status());
+  auto event = ParseEvent(jws->payload);
+  if (!event.ok()) return fail(event.status());
+  if (event->convention != r.stream) {
+    return fail(InvalidArgument("the event names convention " + event->convention));
+  }
+  EventContext ctx{r.seq, r.recorded_at_ms, jws->kid};
+  auto next = Apply(state, *event, ctx, operator_keys);
+  if (!next.ok()) return fail(next.status());
+  state = std::move(*next);
+  return Status::Ok();
+}
+
+Result<ConventionState> Ledger::Impl::Rebuild(std::string_view id, uint64_t max_version,
+                                              bool use_snapshot) const {
+  ConventionState state;
+  uint64_t from = 1;
+  if (use_snapshot) {
+    uint64_t snap_version = 0;
+    auto snap = log->LatestSnapshot(id, max_version, &snap_version);
+    if (snap.ok()) {
+      auto decoded = DecodeSnapshot(*snap);
+      // A snapshot is a cache: a bad one is ignored, never trusted.
+      if (decoded.ok() && decoded->version == snap_version) {
+        state = std::move(*decoded);
+        from = snap_version + 1;
+      }
+    }
+  }
+  if (from > max_version) return state;
+  PARAPHE_ASSIGN_OR_RETURN(std::vector<Record> records, log->Stream(id, from, max_version));
+  for (const Record& r : records) {
+    PARAPHE_RETURN_IF_ERROR(ReplayOne(state, r));
+  }
+  return state;
+}
+
+Result<std::shared_ptr<const ConventionState>> Ledger::Impl::Current(std::string_view id) const {
+  {
+    std::shared_lock<std::shared_mutex> l(mu);
+    auto it = committed.find(id);
+    if (it != committed.end()) return it->second;
+  }
+  uint64_t version = log->StreamVersion(id);
+  PARAPHE_ASSIGN_OR_RETURN(ConventionState s, Rebuild(id, version, true));
+  auto shared = std::make_shared<const ConventionState>(std::move(s));
+  if (shared->version == 0) return shared;  // do not cache unknown ids
+  std::unique_lock<std::shared_mutex> l(mu);
+  auto [it, inserted] = committed.emplace(std::string(id), shared);
+  if (!inserted && it->second->version < shared->version) it->second = shared;
+  return it->second;
+}
+
+Status Ledger::Impl::Check(const Event& event, const std::string& kid, uint64_t seq,
+                           int64_t recorded_at_ms) {
+  const ConventionState* before = nullptr;
+  std::shared_ptr<const ConventionState> current;
+  if (auto it = staged.find(event.convention); it != staged.end()) {
+    before = &it->second;
+  } else {
+    PARAPHE_ASSIGN_OR_RETURN(current, Current(event.convention));
+    before = current.get();
+  }
+  EventContext ctx{seq, recorded_at_ms, kid};
+  PARAPHE_ASSIGN_OR_RETURN(ConventionState next, Apply(*before, event, ctx, operator_keys));
+  staged[event.convention] = std::move(next);
+  return Status::Ok();
+}
+
+void Ledger::Impl::BeforeWrite(BatchWriter& w) {
+  if (options.snapshot_every == 0) return;
+  std::shared_lock<std::shared_mutex> l(mu);
+  for (const auto& [id, state] : staged) {
+    auto it = committed.find(id);
+    uint64_t before = it == committed.end() ? 0 : it->second->version;
+    if (state.version / options.snapshot_every > before / options.snapshot_every) {
+      w.PutSnapshot(id, state.version, EncodeSnapshot(state));
+    }
+  }
+}
+
+void Ledger::Impl::Committed() {
+  std::unique_lock<std::shared_mutex> l(mu);
+  for (auto& [id, state] : staged) {
+    committed[id] = std::make_shared<const ConventionState>(std::move(state));
+  }
+  staged.clear();
+}
+
+void Ledger::Impl::Aborted() { staged.clear(); }
+
+// ------------------------------------------------------------------ Submit
+
+void Ledger::SubmitAsync(std::string jws_text, std::function<void(Result<Receipt>)> done) {
+  if (jws_text.size() > crypto::kMaxJwsBytes) {
+    done(ResourceExhausted("the event is " + std::to_string(jws_text.size()) +
+                           " bytes, over the " + std::to_string(crypto::kMaxJwsBytes) +
+                           "-byte limit"));
+    return;
+  }
+  auto jws = crypto::JwsParse(jws_text);
+  if (!jws.ok()) return done(jws.status().WithContext("event JWS"));
+  auto event = ParseEvent(jws->payload);
+  if (!event.ok()) return done(event.status().WithContext("event payload"));
+  auto current = impl_->Current(event->convention);
+  if (!current.ok()) return done(current.status());
+  auto key = ResolveSigningKey(**current, impl_->operator_keys, *event, jws->kid);
+  if (!key.ok()) return done(key.status());
+  Status verified = crypto::JwsVerify(*jws, *key);
+  if (!verified.ok()) {
+    return done(Status(StatusCode::kUnauthenticated,
+                       "the signature does not verify with key " + jws->kid, "signature.invalid"));
+  }
+  AppendRequest req;
+  req.stream = event->convention;
+  req.expected_version = event->expected_version;
+  req.jws = std::move(jws_text);
+  Impl* impl = impl_.get();
+  req.check = [impl, ev = std::move(*event), kid = jws->kid](uint64_t seq, int64_t at) {
+    return impl->Check(ev, kid, seq, at);
+  };
+  // `done` is moved into the log only if the append was queued.
+  auto shared_done = std::make_shared<std::function<void(Result<Receipt>)>>(std::move(done));
+  Status queued = impl_->log->AppendAsync(
+      std::move(req), [shared_done](Result<Receipt> r) { (*shared_done)(std::move(r)); });
+  if (!queued.ok()) (*shared_done)(queued);
+}
+
+Result<Receipt> Ledger::Submit(std::string_view jws) {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<Result<Receipt>> out;
+  SubmitAsync(std::string(jws), [&](Result<Receipt> r) {
+    std::lock_guard<std::mutex> l(mu);
+    out.emplace(std::move(r));
+    cv.notify_one();
+  });
+  std::unique_lock<std::mutex> l(mu);
+  cv.wait(l, [&] { return out.has_value(); });
+  return std::move(*out);
+}
+
+// -------------------------------------------------------------------- Reads
+
+uint64_t Ledger::size() const { return impl_->log->size(); }
+const std::string& Ledger::origin() const { return impl_->log->origin(); }
+const std::string& Ledger::verifier_key() const { return impl_->log->verifier_key(); }
+
+std::vector<std::string> Ledger::OperatorKids() const {
+  std::vector<std::string> out;
+  for (const auto& [kid, key] : impl_->operator_keys) out.push_back(kid);
+  return out;
+}
+
+Result<ConventionState> Ledger::State(std::string_view convention, const AsOf& as_of) const {
+  if (!as_of.seq && !as_of.date) {
+    PARAPHE_ASSIGN_OR_RETURN(auto current, impl_->Current(convention));
+    if (current->version == 0) return NotFound("no convention '" + std::string(convention) + "'");
+    return *current;
+  }
+  std::optional<Date> date;
+  if (as_of.date) {
+    auto d = Date::Parse(*as_of.date);
+    if (!d.ok()) return d.status().WithContext("as_of_date");
+    date = *d;
+  }
+  PARAPHE_ASSIGN_OR_RETURN(std::vector<Record> records, impl_->log->Stream(convention));
+  if (records.empty()) return NotFound("no convention '" + std::string(convention) + "'");
+  ConventionState state;
+  for (const Record& r : records) {
+    if (as_of.seq && r.seq > *as_of.seq) break;
+    if (date) {
+      auto jws = crypto::JwsParse(r.jws);
+      auto event = jws.ok() ? ParseEvent(jws->payload) : Result<Event>(jws.status());
+      if (event.ok() && event->date > *date) break;
+    }
+    PARAPHE_RETURN_IF_ERROR(impl_->ReplayOne(state, r));
+  }
+  if (state.version == 0) {
+    return NotFound("convention '" + std::string(convention) + "' did not exist yet at " +
+                    (as_of.seq ? "seq " + std::to_string(*as_of.seq) : *as_of.date));
+  }
+  return state;
+}
+
+Result<json::value> Ledger::StateJson(std::string_view convention, const AsOf& as_of) const {
+  PARAPHE_ASSIGN_OR_RETURN(ConventionState state, State(convention, as_of));
+  Date at = impl_->Today();
+  if (as_of.date) at = *Date::Parse(*as_of.date);
+  return StateToJson(state, at);
+}
+
+Result<std::vector<Record>> Ledger::History(std::string_view convention) const {
+  PARAPHE_ASSIGN_OR_RETURN(std::vector<Record> records, impl_->log->Stream(convention));
+  if (records.empty()) return NotFound("no convention '" + std::string(convention) + "'");
+  return records;
+}
+
+Result<Record> Ledger::Entry(uint64_t seq) const { return impl_->log->Get(seq); }
+
+Result<std::vector<Record>> Ledger::Entries(uint64_t start, uint64_t end, size_t limit) const {
+  return impl_->log->Range(start, end, limit);
+}
+
+Result<std::string> Ledger::Checkpoint() const { return impl_->log->Checkpoint(); }
+Result<std::string> Ledger::CheckpointAt(uint64_t size) const {
+  return impl_->log->CheckpointAt(size);
+}
+
+uint64_t Ledger::WaitForGrowth(uint64_t known, std::chrono::milliseconds timeout) const {
+  return impl_->log->WaitForGrowth(known, timeout);
+}
+Log::Stats Ledger::stats() const { return impl_->log->stats(); }
+size_t Ledger::queue_depth() const { return impl_->log->queue_depth(); }
+
+}  // namespace paraphe::ledger

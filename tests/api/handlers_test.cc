@@ -1,0 +1,249 @@
+// Handler tests over a real Ledger in a temp dir, without sockets: every
+// endpoint's success shape and each error mapping.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include <boost/json/parse.hpp>
+
+#include "api/handlers.h"
+#include "api/problem.h"
+#include "crypto/base64.h"
+#include "crypto/merkle.h"
+#include "tests/api/test_events.h"
+
+namespace paraphe::api {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+class HandlersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = test::TempDir("handlers");
+    tl_.emplace(test::TestLedger::Create(root_ / "data"));
+    auto l = ledger::Ledger::Open(tl_->dir);
+    ASSERT_TRUE(l.ok()) << l.status().ToString();
+    ledger_ = std::move(*l);
+    ctx_.ledger = ledger_.get();
+    ctx_.metrics = &metrics_;
+    router_.emplace(BuildRouter(ctx_, std::nullopt));
+  }
+  void TearDown() override {
+    router_.reset();
+    ledger_.reset();
+    std::filesystem::remove_all(root_);
+  }
+
+  Response Do(Request req) {
+    Resolved r = router_->Resolve(req);
+    if (r.error) return *r.error;
+    switch (r.route->kind) {
+      case RouteKind::kSync:
+        return r.route->sync(r.call);
+      case RouteKind::kAsync: {
+        std::promise<Response> p;
+        auto f = p.get_future();
+        r.route->async(r.call, [&p](Response res) { p.set_value(res); });
+        return f.get();
+      }
+      case RouteKind::kStream: {
+        auto start = r.route->stream(r.call);
+        if (!start.ok()) return ProblemResponse(start.status());
+        return MakeResponse(http::status::ok, kTextType,
+                            std::to_string(*start));
+      }
+    }
+    return {};
+  }
+  Response Get(const std::string& target) {
+    return Do(Request{http::verb::get, target, 11});
+  }
+  Response Post(std::string body,
+                std::string content_type = std::string(kJoseType)) {
+    Request req{http::verb::post, "/v1/events", 11};
+    req.set(http::field::content_type, content_type);
+    req.body() = std::move(body);
+    req.prepare_payload();
+    return Do(std::move(req));
+  }
+  static boost::json::object Json(const Response& res) {
+    return boost::json::parse(res.body()).as_object();
+  }
+
+  std::filesystem::path root_;
+  std::optional<test::TestLedger> tl_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  Metrics metrics_;
+  ApiContext ctx_;
+  std::optional<Router> router_;
+};
+
+TEST_F(HandlersTest, EmptyLedgerReads) {
+  Response cp = Get("/v1/log/checkpoint");
+  EXPECT_EQ(cp.result(), http::status::ok);
+  EXPECT_EQ(cp[http::field::content_type], kTextType);
+  EXPECT_THAT(cp.body(), StartsWith("paraphe.test/api\n0\n"));
+  Response vk = Get("/v1/log/verifier-key");
+  EXPECT_EQ(vk.body(), tl_->init.verifier_key + "\n");
+  EXPECT_EQ(Json(Get("/v1/conventions")).at("conventions").as_array().size(),
+            0u);
+  for (auto t : {"/v1/conventions/nope", "/v1/conventions/nope/events",
+                 "/v1/conventions/nope/payments"}) {
+    EXPECT_EQ(Get(t).result(), http::status::not_found) << t;
+  }
+  EXPECT_EQ(Get("/healthz").result(), http::status::ok);
+  EXPECT_EQ(Get("/readyz").result(), http::status::ok);
+  EXPECT_THAT(Get("/metrics").body(), HasSubstr("paraphe_log_size 0"));
+  auto api = Json(Get("/v1/openapi.json"));
+  EXPECT_TRUE(api.contains("openapi"));
+}
+
+TEST_F(HandlersTest, ParameterErrorsAre400) {
+  test::TestConvention c("conv-a");
+  ASSERT_EQ(Post(c.Registration(tl_->operator_key)).result(),
+            http::status::created);
+  for (auto t : {"/v1/log/proof/inclusion?seq=abc",
+                 "/v1/log/proof/inclusion",
+                 "/v1/log/proof/inclusion?seq=0&tree_size=2",
+                 "/v1/log/proof/inclusion?seq=0&tree_size=0",
+                 "/v1/log/proof/inclusion?seq=-1",
+                 "/v1/log/proof/consistency?from=2&to=1",
+                 "/v1/log/proof/consistency?from=0&to=5",
+                 "/v1/log/proof/consistency?to=1",
+                 "/v1/log/entries?start=2",
+                 "/v1/log/entries?start=1&end=0",
+                 "/v1/log/entries?limit=0",
+                 "/v1/log/entries?limit=1001",
+                 "/v1/conventions/conv-a?as_of_date=2026-02-30",
+                 "/v1/conventions/conv-a?as_of_date=20260101",
+                 "/v1/conventions/conv-a?as_of_seq=x",
+                 "/v1/subscribe?from_seq=abc"}) {
+    Response res = Get(t);
+    EXPECT_EQ(res.result(), http::status::bad_request) << t << res.body();
+    EXPECT_EQ(res[http::field::content_type], kProblemType) << t;
+  }
+  EXPECT_EQ(Get("/v1/log/proof/inclusion?seq=1").result(),
+            http::status::not_found);
+}
+
+TEST_F(HandlersTest, SubmitReceiptAndReads) {
+  test::TestConvention c("conv-a");
+  std::string reg = c.Registration(tl_->operator_key);
+  Response created = Post(reg + "\n");
+  ASSERT_EQ(created.result(), http::status::created) << created.body();
+  auto receipt = Json(created);
+  EXPECT_EQ(receipt.at("seq").as_uint64(), 0u);
+  EXPECT_EQ(receipt.at("convention").as_string(), "conv-a");
+  EXPECT_EQ(receipt.at("version").as_uint64(), 1u);
+  EXPECT_FALSE(receipt.at("duplicate").as_bool());
+  EXPECT_THAT(std::string(receipt.at("recorded_at").as_string()),
+              HasSubstr("T"));
+  EXPECT_THAT(std::string(receipt.at("checkpoint").as_string()),
+              StartsWith("paraphe.test/api\n1\n"));
+  // The proof verifies against the root of the receipt's checkpoint.
+  const auto& proof = receipt.at("inclusion_proof").as_object();
+  EXPECT_EQ(proof.at("tree_size").as_uint64(), 1u);
+  auto decode = [](const boost::json::value& v) {
+    crypto::Hash h{};
+    std::string bytes = *crypto::Base64Decode(v.as_string());
+    std::copy(bytes.begin(), bytes.end(), h.begin());
+    return h;
+  };
+  std::vector<crypto::Hash> path;
+  for (const auto& h : proof.at("proof").as_array()) path.push_back(decode(h));
+  EXPECT_TRUE(crypto::VerifyInclusion(0, 1, decode(proof.at("leaf_hash")),
+                                      path, decode(proof.at("root")))
+                  .ok());
+  EXPECT_EQ(proof.at("leaf_hash"), receipt.at("leaf_hash"));
+
+  // The same JWS again: 200 and the original receipt.
+  Response again = Post(reg);
+  EXPECT_EQ(again.result(), http::status::ok);
+  EXPECT_EQ(Json(again).at("seq").as_uint64(), 0u);
+  EXPECT_TRUE(Json(again).at("duplicate").as_bool());
+
+  ASSERT_EQ(Post(c.PartySigned("metropole", 1)).result(),
+            http::status::created);
+  auto list = Json(Get("/v1/conventions")).at("conventions").as_array();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].at("convention").as_string(), "conv-a");
+  EXPECT_EQ(Get("/v1/conventions/conv-a").result(), http::status::ok);
+  EXPECT_EQ(Get("/v1/conventions/conv-a?as_of_seq=0").result(),
+            http::status::ok);
+  EXPECT_EQ(Get("/v1/conventions/conv-a?as_of_date=2026-01-25").result(),
+            http::status::ok);
+  auto events = Json(Get("/v1/conventions/conv-a/events"));
+  ASSERT_EQ(events.at("events").as_array().size(), 2u);
+  EXPECT_EQ(events.at("events").as_array()[1].at("seq").as_uint64(), 1u);
+  EXPECT_EQ(Get("/v1/conventions/conv-a/payments").result(),
+            http::status::ok);
+
+  auto page = Json(Get("/v1/log/entries?limit=1"));
+  EXPECT_EQ(page.at("entries").as_array().size(), 1u);
+  EXPECT_EQ(page.at("next").as_uint64(), 1u);
+  auto rest = Json(Get("/v1/log/entries?start=1"));
+  EXPECT_EQ(rest.at("entries").as_array().size(), 1u);
+  EXPECT_TRUE(rest.at("next").is_null());
+  auto incl = Json(Get("/v1/log/proof/inclusion?seq=0&tree_size=2"));
+  EXPECT_EQ(incl.at("tree_size").as_uint64(), 2u);
+  auto cons = Json(Get("/v1/log/proof/consistency?from=1&to=2"));
+  EXPECT_EQ(cons.at("old_size").as_uint64(), 1u);
+  EXPECT_THAT(Get("/metrics").body(),
+              HasSubstr("paraphe_appends_total{result=\"duplicate\"} 1"));
+}
+
+TEST_F(HandlersTest, SubmitErrorsMapToProblems) {
+  test::TestConvention c("conv-b");
+  std::string reg = c.Registration(tl_->operator_key);
+  EXPECT_EQ(Post(reg, "text/plain").result(),
+            http::status::unsupported_media_type);
+  EXPECT_EQ(Post(reg, "").result(), http::status::unsupported_media_type);
+  EXPECT_EQ(Post("not.a-jws").result(), http::status::bad_request);
+  EXPECT_EQ(Post("").result(), http::status::bad_request);
+  // A signature that does not verify.
+  std::string forged = reg;
+  forged[forged.size() - 5] = forged[forged.size() - 5] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(Post(forged).result(), http::status::unauthorized);
+  ASSERT_EQ(Post(reg).result(), http::status::created);
+  // Stale expected_version: 409 naming the current version.
+  Response stale = Post(c.PartySigned("metropole", 0));
+  ASSERT_EQ(stale.result(), http::status::conflict) << stale.body();
+  EXPECT_EQ(Json(stale).at("current_version").as_uint64(), 1u);
+  // A clerk key may not sign the convention.
+  auto env = c.Envelope("PartySigned", 1, "2026-02-10", "metropole", "clerk",
+                        {{"party", "metropole"},
+                         {"signatory", "x"},
+                         {"document_sha256", c.document_sha256}});
+  Response denied = Post(test::TestConvention::Sign(env, c.metropole_clerk));
+  EXPECT_EQ(denied.result(), http::status::forbidden) << denied.body();
+  // Paying before signature and attribution breaks a clause.
+  Response rule = Post(c.PaymentOrdered(1));
+  ASSERT_EQ(rule.result(), http::status::unprocessable_entity) << rule.body();
+  EXPECT_FALSE(Json(rule).at("rule").as_string().empty());
+  EXPECT_EQ(ledger_->size(), 1u);
+  EXPECT_THAT(Get("/metrics").body(), HasSubstr("paraphe_rejections_total"));
+}
+
+TEST_F(HandlersTest, SubscribeStart) {
+  Request req{http::verb::get, "/v1/subscribe?from_seq=3", 11};
+  EXPECT_EQ(Do(req).body(), "3");
+  req.set("Last-Event-ID", "9");
+  EXPECT_EQ(Do(req).body(), "10");
+  req.set("Last-Event-ID", "nine");
+  EXPECT_EQ(Do(req).result(), http::status::bad_request);
+  EXPECT_EQ(Get("/v1/subscribe").body(), "0");
+}
+
+TEST_F(HandlersTest, DrainingRefusesAppends) {
+  ctx_.accepting = false;
+  EXPECT_EQ(Get("/readyz").result(), http::status::service_unavailable);
+  Response res = Post(test::TestConvention("c").Registration(tl_->operator_key));
+  EXPECT_EQ(res.result(), http::status::service_unavailable);
+  EXPECT_EQ(res[http::field::retry_after], "1");
+}
+
+}  // namespace
+}  // namespace paraphe::api

@@ -1,0 +1,233 @@
+#include "tools/paraphe/backend.h"
+
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include <boost/json.hpp>
+
+#include "crypto/base64.h"
+#include "crypto/merkle.h"
+#include "ledger/domain/state.h"
+#include "tools/paraphe/remote_backend.h"
+
+namespace paraphe::cli {
+namespace json = boost::json;
+
+boost::json::object ReceiptToJson(const ledger::Receipt& r) {
+  json::object o;
+  o["seq"] = r.seq;
+  o["convention"] = r.stream;
+  o["version"] = r.version;
+  o["leaf_hash"] = crypto::HashBase64(r.leaf_hash);
+  o["recorded_at"] = ledger::FormatTimestampMs(r.recorded_at_ms);
+  o["duplicate"] = r.duplicate;
+  o["checkpoint"] = r.checkpoint;
+  return o;
+}
+
+namespace {
+
+Result<crypto::Hash> HashFromJson(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || !v->is_string()) {
+    return InvalidArgument(std::string(key) + ": missing or not a string");
+  }
+  auto raw = crypto::Base64Decode(v->get_string());
+  if (!raw.ok()) {
+    return InvalidArgument(std::string(key) + ": " + raw.status().message());
+  }
+  if (raw->size() != 32) {
+    return InvalidArgument(std::string(key) + ": a hash must be 32 bytes, got " +
+                           std::to_string(raw->size()));
+  }
+  crypto::Hash h;
+  std::copy(raw->begin(), raw->end(), h.begin());
+  return h;
+}
+
+Result<uint64_t> UintFromJson(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) return InvalidArgument(std::string(key) + ": missing");
+  if (v->is_uint64()) return v->get_uint64();
+  if (v->is_int64() && v->get_int64() >= 0) {
+    return static_cast<uint64_t>(v->get_int64());
+  }
+  return InvalidArgument(std::string(key) + ": not a non-negative integer");
+}
+
+Result<std::vector<crypto::Hash>> ProofFromJson(const json::object& o) {
+  const json::value* v = o.if_contains("proof");
+  if (v == nullptr || !v->is_array()) {
+    return InvalidArgument("proof: missing or not an array");
+  }
+  std::vector<crypto::Hash> out;
+  for (size_t i = 0; i < v->get_array().size(); ++i) {
+    const auto& e = v->get_array()[i];
+    json::object tmp;
+    tmp["h"] = e;
+    auto h = HashFromJson(tmp, "h");
+    if (!h.ok()) {
+      return InvalidArgument("proof[" + std::to_string(i) +
+                             "]: " + h.status().message().substr(3));
+    }
+    out.push_back(*h);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ledger::ProofResult> InclusionFromJson(const boost::json::value& v) {
+  if (!v.is_object()) return InvalidArgument("inclusion proof: not an object");
+  const auto& o = v.get_object();
+  ledger::ProofResult p;
+  PARAPHE_ASSIGN_OR_RETURN(p.index, UintFromJson(o, "index"));
+  PARAPHE_ASSIGN_OR_RETURN(p.tree_size, UintFromJson(o, "tree_size"));
+  PARAPHE_ASSIGN_OR_RETURN(p.root, HashFromJson(o, "root"));
+  PARAPHE_ASSIGN_OR_RETURN(p.leaf_hash, HashFromJson(o, "leaf_hash"));
+  PARAPHE_ASSIGN_OR_RETURN(p.proof, ProofFromJson(o));
+  if (const auto* ld = o.if_contains("leaf_data"); ld && ld->is_string()) {
+    auto raw = crypto::Base64Decode(ld->get_string());
+    if (!raw.ok()) return InvalidArgument("leaf_data: " + raw.status().message());
+    p.leaf_data = *raw;
+  }
+  if (const auto* cp = o.if_contains("checkpoint"); cp && cp->is_string()) {
+    p.checkpoint = std::string(cp->get_string());
+  }
+  return p;
+}
+
+Result<ledger::ProofResult> ConsistencyFromJson(const boost::json::value& v) {
+  if (!v.is_object()) {
+    return InvalidArgument("consistency proof: not an object");
+  }
+  const auto& o = v.get_object();
+  ledger::ProofResult p;
+  PARAPHE_ASSIGN_OR_RETURN(p.old_size, UintFromJson(o, "old_size"));
+  PARAPHE_ASSIGN_OR_RETURN(p.tree_size, UintFromJson(o, "tree_size"));
+  PARAPHE_ASSIGN_OR_RETURN(p.old_root, HashFromJson(o, "old_root"));
+  PARAPHE_ASSIGN_OR_RETURN(p.root, HashFromJson(o, "root"));
+  PARAPHE_ASSIGN_OR_RETURN(p.proof, ProofFromJson(o));
+  return p;
+}
+
+namespace {
+
+// A ledger directory on this machine.
+class LocalBackend : public Backend {
+ public:
+  LocalBackend(std::unique_ptr<ledger::Ledger> ledger,
+               std::filesystem::path dir)
+      : ledger_(std::move(ledger)), dir_(std::move(dir)) {}
+
+  Result<json::object> Submit(const std::string& jws) override {
+    PARAPHE_ASSIGN_OR_RETURN(ledger::Receipt r, ledger_->Submit(jws));
+    json::object o = ReceiptToJson(r);
+    auto proof = ledger_->ProveInclusion(r.seq, r.tree_size);
+    if (!proof.ok()) {
+      // The writer may answer a moment before size() covers the batch.
+      ledger_->WaitForGrowth(r.tree_size - 1, std::chrono::seconds(2));
+      proof = ledger_->ProveInclusion(r.seq, r.tree_size);
+    }
+    if (proof.ok()) o["inclusion_proof"] = ledger::InclusionProofJson(*proof);
+    return o;
+  }
+
+  Result<uint64_t> ConventionVersion(const std::string& id) override {
+    for (const auto& c : ledger_->ListConventions()) {
+      const auto& o = c.as_object();
+      if (const auto* cid = o.if_contains("convention");
+          cid && cid->is_string() && cid->get_string() == id) {
+        if (const auto* v = o.if_contains("version"); v && v->is_number()) {
+          return v->to_number<uint64_t>();
+        }
+      }
+    }
+    return uint64_t{0};
+  }
+
+  Result<json::array> Conventions() override {
+    return ledger_->ListConventions();
+  }
+
+  Result<json::value> State(const std::string& id,
+                            const ledger::AsOf& as_of) override {
+    return ledger_->StateJson(id, as_of);
+  }
+
+  Result<json::array> History(const std::string& id) override {
+    PARAPHE_ASSIGN_OR_RETURN(std::vector<ledger::Record> records,
+                             ledger_->History(id));
+    json::array out;
+    for (const auto& r : records) {
+      PARAPHE_ASSIGN_OR_RETURN(json::object o, ledger_->RecordJson(r));
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+
+  Result<json::object> Payments(const std::string& id) override {
+    return ledger_->PaymentsJson(id);
+  }
+
+  Result<std::string> Checkpoint() override { return ledger_->Checkpoint(); }
+  Result<std::string> VerifierKey() override { return ledger_->verifier_key(); }
+  Result<std::vector<std::string>> OperatorKids() override {
+    return ledger_->OperatorKids();
+  }
+
+  std::vector<crypto::PublicKey> LocalKeys() override {
+    // The operator's key file holds the private key; its public half is all
+    // we read. Absent or unreadable files are simply skipped.
+    std::vector<crypto::PublicKey> keys;
+    std::ifstream in(dir_ / "keys" / "operator.pem");
+    if (!in) return keys;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto pub = crypto::PublicKey::FromPem(ss.str());
+    if (pub.ok()) keys.push_back(*pub);
+    return keys;
+  }
+
+  Result<ledger::ProofResult> Inclusion(uint64_t seq,
+                                        uint64_t tree_size) override {
+    return ledger_->ProveInclusion(seq, tree_size);
+  }
+  Result<ledger::ProofResult> Consistency(uint64_t from, uint64_t to) override {
+    return ledger_->ProveConsistency(from, to);
+  }
+  Result<std::vector<ledger::Record>> Entries(uint64_t start, uint64_t end,
+                                              size_t limit) override {
+    return ledger_->Entries(start, end, limit);
+  }
+
+ private:
+  std::unique_ptr<ledger::Ledger> ledger_;
+  std::filesystem::path dir_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Backend>> Backend::Open(const Source& source,
+                                               bool write) {
+  if (!source.server.empty()) return OpenRemoteBackend(source.server);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(source.data, ec)) {
+    return NotFound("no ledger at " + source.data.string() +
+                    " (create one with `paraphe init --data " +
+                    source.data.string() + "` or pass --data DIR)");
+  }
+  ledger::LedgerOptions options;
+  options.read_only = !write;
+  options.check = ledger::IntegrityCheck::kTail;
+  auto opened = ledger::Ledger::Open(source.data, options);
+  if (!opened.ok()) {
+    return opened.status().WithContext("opening " + source.data.string());
+  }
+  std::unique_ptr<Backend> backend = std::make_unique<LocalBackend>(
+      std::move(opened).value(), source.data);
+  return backend;
+}
+
+}  // namespace paraphe::cli

@@ -1,0 +1,79 @@
+// Backend: where the paraphe CLI reads and writes. Either a local ledger
+// directory (ledger::Ledger, opened read-only for reads so that it works
+// beside a running server) or a paraphed server reached through the HTTP
+// client library. Every command goes through this interface so that local
+// and --server modes give the same answers.
+//
+// Thread-safety: one Backend per process, used from the main thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "crypto/ed25519.h"
+#include "crypto/status.h"
+#include "ledger/ledger.h"
+
+namespace paraphe::cli {
+
+struct Source {
+  std::filesystem::path data = "paraphe-data";
+  std::string server;  // empty: local
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Opens the local ledger (read-only unless `write`) or connects to the
+  // server. kNotFound if DIR holds no ledger, kUnavailable if unreachable.
+  static Result<std::unique_ptr<Backend>> Open(const Source& source,
+                                               bool write);
+
+  // Receipt JSON: {"seq","convention","version","leaf_hash","recorded_at",
+  // "duplicate","checkpoint",...}. Rejections carry the ledger's Status.
+  virtual Result<boost::json::object> Submit(const std::string& jws) = 0;
+
+  // Current stream version of a convention, 0 if it has no events.
+  virtual Result<uint64_t> ConventionVersion(const std::string& id) = 0;
+  virtual Result<boost::json::array> Conventions() = 0;
+  virtual Result<boost::json::value> State(const std::string& id,
+                                           const ledger::AsOf& as_of) = 0;
+  // RecordJson of each record of the convention, in stream order.
+  virtual Result<boost::json::array> History(const std::string& id) = 0;
+  virtual Result<boost::json::object> Payments(const std::string& id) = 0;
+
+  virtual Result<std::string> Checkpoint() = 0;
+  virtual Result<std::string> VerifierKey() = 0;
+  virtual Result<std::vector<std::string>> OperatorKids() = 0;
+  // Public keys the backend knows of without trusting the records (the
+  // local operator key file); may be empty.
+  virtual std::vector<crypto::PublicKey> LocalKeys() = 0;
+
+  virtual Result<ledger::ProofResult> Inclusion(uint64_t seq,
+                                                uint64_t tree_size) = 0;
+  virtual Result<ledger::ProofResult> Consistency(uint64_t from,
+                                                  uint64_t to) = 0;
+  // Records [start, end), at most limit.
+  virtual Result<std::vector<ledger::Record>> Entries(uint64_t start,
+                                                      uint64_t end,
+                                                      size_t limit) = 0;
+};
+
+// The receipt JSON the server returns, built from a local Receipt.
+boost::json::object ReceiptToJson(const ledger::Receipt& r);
+
+// Parses the inclusion / consistency JSON shapes (ledger.h) back into a
+// ProofResult. kInvalidArgument naming the bad field.
+Result<ledger::ProofResult> InclusionFromJson(const boost::json::value& v);
+Result<ledger::ProofResult> ConsistencyFromJson(const boost::json::value& v);
+
+}  // namespace paraphe::cli

@@ -1,0 +1,804 @@
+#include "tools/paraphe/commands.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <utility>
+
+#include <boost/json.hpp>
+#include <fmt/core.h>
+
+#include "crypto/base64.h"
+#include "crypto/ed25519.h"
+#include "crypto/jws.h"
+#include "crypto/merkle.h"
+#include "crypto/note.h"
+#include "crypto/sha256.h"
+#include "ledger/ledger.h"
+#include "ledger/record.h"
+#include "tools/paraphe/output.h"
+#include "tools/paraphe/proof_check.h"
+
+namespace paraphe::cli {
+namespace json = boost::json;
+
+// Early exit from a Run* function: reports the error and returns its code.
+#define CLI_RETURN_IF_ERROR(c, expr)                            \
+  do {                                                          \
+    ::paraphe::Status cli_st_ = (expr);                         \
+    if (!cli_st_.ok()) return ReportError(cli_st_, (c).json);   \
+  } while (0)
+#define CLI_ASSIGN_OR_EXIT(c, lhs, expr) \
+  CLI_ASSIGN_OR_EXIT_IMPL_(PARAPHE_CONCAT_(cli_r_, __LINE__), c, lhs, expr)
+#define CLI_ASSIGN_OR_EXIT_IMPL_(r, c, lhs, expr)             \
+  auto r = (expr);                                             \
+  if (!r.ok()) return ReportError(r.status(), (c).json);       \
+  lhs = std::move(r).value()
+
+namespace {
+
+Result<json::value> ParseJsonText(std::string_view text, std::string_view what) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) {
+    return InvalidArgument(std::string(what) + ": malformed JSON (" +
+                           ec.message() + ")");
+  }
+  return v;
+}
+
+const json::value* Find(const json::value& v, std::string_view key) {
+  if (!v.is_object()) return nullptr;
+  return v.get_object().if_contains(key);
+}
+
+std::string Str(const json::value& v, std::string_view key) {
+  const json::value* f = Find(v, key);
+  return f == nullptr ? "" : ScalarText(*f);
+}
+
+// Renders a JSON value as an indented, YAML-like summary; amounts in cents
+// are shown in euros too.
+void RenderTree(std::string& out, const json::value& v, int indent);
+
+std::string ScalarWithMoney(std::string_view key, const json::value& v) {
+  std::string text = ScalarText(v);
+  const bool cents = key.size() > 6 && key.substr(key.size() - 6) == "_cents";
+  if (cents && (v.is_int64() || v.is_uint64())) {
+    text += " (" + FormatCents(v.to_number<int64_t>()) + ")";
+  }
+  return text;
+}
+
+bool IsScalar(const json::value& v) {
+  return !v.is_object() && !v.is_array();
+}
+
+void RenderTree(std::string& out, const json::value& v, int indent) {
+  const std::string pad(static_cast<size_t>(indent) * 2, ' ');
+  if (v.is_object()) {
+    for (const auto& kv : v.get_object()) {
+      const auto& val = kv.value();
+      std::string key(kv.key());
+      if (IsScalar(val)) {
+        out += pad + key + ": " + ScalarWithMoney(key, val) + "\n";
+      } else if ((val.is_array() && val.get_array().empty()) ||
+                 (val.is_object() && val.get_object().empty())) {
+        out += pad + key + ": (none)\n";
+      } else {
+        out += pad + key + ":\n";
+        RenderTree(out, val, indent + 1);
+      }
+    }
+    return;
+  }
+  if (v.is_array()) {
+    for (const auto& e : v.get_array()) {
+      if (IsScalar(e)) {
+        out += pad + "- " + ScalarText(e) + "\n";
+        continue;
+      }
+      std::string inner;
+      RenderTree(inner, e, indent + 1);
+      if (inner.size() >= pad.size() + 2) {
+        inner.replace(0, pad.size() + 2, pad + "- ");
+      }
+      out += inner;
+    }
+    return;
+  }
+  out += pad + ScalarText(v) + "\n";
+}
+
+// Every 32-byte base64url string found in `v` that is an Ed25519 key, by its
+// RFC 7638 thumbprint (the kid). Keys registered in a convention appear in
+// its state and in the events that registered them.
+void CollectKeys(const json::value& v,
+                 std::map<std::string, crypto::PublicKey>* keys) {
+  if (v.is_string()) {
+    const auto& s = v.get_string();
+    if (s.size() != 43) return;
+    auto raw = crypto::Base64UrlDecode(s);
+    if (!raw.ok() || raw->size() != 32) return;
+    auto pub = crypto::PublicKey::FromRaw(*raw);
+    if (pub.ok()) keys->emplace(pub->Thumbprint(), *pub);
+  } else if (v.is_object()) {
+    for (const auto& kv : v.get_object()) CollectKeys(kv.value(), keys);
+  } else if (v.is_array()) {
+    for (const auto& e : v.get_array()) CollectKeys(e, keys);
+  }
+}
+
+Result<crypto::NoteVerifier> Verifier(std::string_view vkey) {
+  auto v = crypto::NoteVerifier::FromVerifierKey(vkey);
+  if (!v.ok()) return InvalidArgument("verifier key: " + v.status().message());
+  return std::move(v).value();
+}
+
+// Verifies one inclusion proof object against a checkpoint signed by
+// `verifier`. Returns the checkpoint's size.
+// A proof without its own checkpoint uses `default_checkpoint` (the payments
+// view carries the checkpoint once, beside its proofs).
+Result<uint64_t> VerifyProofObject(const json::value& proof_json,
+                                   const crypto::NoteVerifier& verifier,
+                                   std::optional<uint64_t> expected_seq,
+                                   const std::string& default_checkpoint) {
+  PARAPHE_ASSIGN_OR_RETURN(ledger::ProofResult p, InclusionFromJson(proof_json));
+  if (p.checkpoint.empty()) p.checkpoint = default_checkpoint;
+  if (p.checkpoint.empty()) return DataLoss("the proof carries no checkpoint");
+  auto body = verifier.Open(p.checkpoint);
+  if (!body.ok()) {
+    return DataLoss("checkpoint signature: " + body.status().message());
+  }
+  auto cp = crypto::Checkpoint::Parse(*body);
+  if (!cp.ok()) return DataLoss("checkpoint: " + cp.status().message());
+  if (cp->size != p.tree_size || cp->root != p.root) {
+    return DataLoss("the proof's tree does not match its checkpoint");
+  }
+  if (!p.leaf_data.empty() && crypto::LeafHash(p.leaf_data) != p.leaf_hash) {
+    return DataLoss("leaf_hash is not the hash of leaf_data");
+  }
+  if (expected_seq && *expected_seq != p.index) {
+    return DataLoss("the proof is for seq " + std::to_string(p.index) +
+                    ", not " + std::to_string(*expected_seq));
+  }
+  Status st = crypto::VerifyInclusion(p.index, cp->size, p.leaf_hash, p.proof,
+                                      cp->root);
+  if (!st.ok()) return DataLoss("inclusion: " + st.message());
+  return cp->size;
+}
+
+bool LooksLikeInclusionProof(const json::value& v) {
+  return v.is_object() && v.get_object().contains("leaf_hash") &&
+         v.get_object().contains("proof") && v.get_object().contains("index");
+}
+
+std::optional<uint64_t> SeqOf(const json::object& o) {
+  const json::value* s = o.if_contains("seq");
+  if (s != nullptr && (s->is_uint64() || (s->is_int64() && s->get_int64() >= 0))) {
+    return s->to_number<uint64_t>();
+  }
+  return std::nullopt;
+}
+
+struct ProofTally {
+  uint64_t verified = 0;
+  uint64_t failed = 0;
+  uint64_t tree_size = 0;
+  std::string first_failure;
+};
+
+// Replaces every inclusion proof in `v` by a verdict and tallies them.
+void VerifyProofsIn(json::value& v, const crypto::NoteVerifier& verifier,
+                    const std::string& checkpoint, ProofTally* tally,
+                    bool annotate) {
+  if (v.is_array()) {
+    for (auto& e : v.get_array()) {
+      VerifyProofsIn(e, verifier, checkpoint, tally, annotate);
+    }
+    return;
+  }
+  if (!v.is_object()) return;
+  auto& o = v.get_object();
+  for (auto& kv : o) {
+    if (LooksLikeInclusionProof(kv.value())) {
+      auto r = VerifyProofObject(kv.value(), verifier, SeqOf(o), checkpoint);
+      if (r.ok()) {
+        ++tally->verified;
+        tally->tree_size = *r;
+        if (annotate) {
+          kv.value() = fmt::format("verified (leaf {} in signed checkpoint of "
+                                   "size {})",
+                                   kv.value().at("index").to_number<uint64_t>(),
+                                   *r);
+        }
+      } else {
+        ++tally->failed;
+        if (tally->first_failure.empty()) {
+          tally->first_failure = r.status().message();
+        }
+        if (annotate) kv.value() = "FAILED: " + r.status().message();
+      }
+    } else {
+      VerifyProofsIn(kv.value(), verifier, checkpoint, tally, annotate);
+    }
+  }
+}
+
+json::object InEnvelopeOrder(const json::object& e) {
+  json::object o;
+  for (const char* k :
+       {"type", "convention", "expected_version", "date", "actor", "data"}) {
+    if (const auto* v = e.if_contains(k)) o[k] = *v;
+  }
+  for (const auto& kv : e) {
+    if (!o.contains(kv.key())) o[kv.key()] = kv.value();
+  }
+  return o;
+}
+
+void PrintReceipt(const json::object& r) {
+  std::string out = fmt::format(
+      "accepted: seq {}, convention {} now at version {}{}\n",
+      Str(r, "seq"), Str(r, "convention"), Str(r, "version"),
+      (r.contains("duplicate") && r.at("duplicate").is_bool() &&
+       r.at("duplicate").get_bool())
+          ? " (duplicate: already recorded)"
+          : "");
+  out += "  leaf hash:   " + Str(r, "leaf_hash") + "\n";
+  out += "  recorded at: " + Str(r, "recorded_at") + "\n";
+  if (const auto* p = r.if_contains("inclusion_proof")) {
+    out += "  checkpoint:  tree size " + Str(*p, "tree_size") +
+           " (inclusion proof in --json)\n";
+  }
+  std::fputs(out.c_str(), stdout);
+}
+
+std::string TrimmedKeyArgument(const std::string& arg) {
+  std::error_code ec;
+  std::string v = arg;
+  if (std::filesystem::is_regular_file(arg, ec)) {
+    auto contents = ReadFile(arg);
+    if (contents.ok()) v = *contents;
+  }
+  while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ')) {
+    v.pop_back();
+  }
+  return v;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- init, keys
+
+int RunInit(const Common& c, const std::string& origin, bool force) {
+  ledger::InitOptions options;
+  if (!origin.empty()) options.origin = origin;
+  options.overwrite_keys = force;
+  CLI_ASSIGN_OR_EXIT(c, ledger::InitResult r, ledger::Ledger::Init(c.data, options));
+  if (c.json) {
+    PrintJson(json::object{{"data", c.data},
+                           {"origin", options.origin},
+                           {"verifier_key", r.verifier_key},
+                           {"operator_kid", r.operator_kid},
+                           {"operator_key_path", r.operator_key_path.string()},
+                           {"ledger_key_path", r.ledger_key_path.string()}});
+    return kExitOk;
+  }
+  fmt::print(
+      "Created ledger {} in {}\n"
+      "  verifier key:  {}\n"
+      "  operator key:  {} (kid {})\n"
+      "  ledger key:    {}\n"
+      "Give the verifier key to auditors: they pin it to check checkpoints.\n",
+      options.origin, c.data, r.verifier_key, r.operator_key_path.string(),
+      r.operator_kid, r.ledger_key_path.string());
+  return kExitOk;
+}
+
+namespace {
+json::object KeyJson(const crypto::PublicKey& pub) {
+  const std::string x = crypto::Base64UrlEncode(pub.raw());
+  return json::object{
+      {"kid", pub.Thumbprint()},
+      {"public_key", x},
+      {"jwk", json::object{{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", x}}}};
+}
+void PrintKey(const Common& c, const crypto::PublicKey& pub) {
+  if (c.json) {
+    PrintJson(KeyJson(pub));
+    return;
+  }
+  fmt::print("kid:        {}\npublic key: {}\n", pub.Thumbprint(),
+             crypto::Base64UrlEncode(pub.raw()));
+}
+}  // namespace
+
+int RunKeyGen(const Common& c, const std::string& out, bool force) {
+  CLI_ASSIGN_OR_EXIT(c, crypto::PrivateKey key, crypto::PrivateKey::Generate());
+  Status st = key.Save(out, force);
+  if (st.code() == StatusCode::kConflict) {
+    return ReportError(
+        InvalidArgument(out + " already exists (pass --force to overwrite)"),
+        c.json);
+  }
+  if (!st.ok()) {
+    return ReportError(Unavailable("writing " + out + ": " + st.message()),
+                       c.json);
+  }
+  if (!c.json) fmt::print("wrote {} (mode 0600)\n", out);
+  PrintKey(c, key.public_key());
+  return kExitOk;
+}
+
+int RunKeyShow(const Common& c, const std::string& file) {
+  CLI_ASSIGN_OR_EXIT(c, std::string pem, ReadFile(file));
+  auto pub = crypto::PublicKey::FromPem(pem);
+  if (!pub.ok()) {
+    return ReportError(InvalidArgument(file + ": not an Ed25519 PEM key (" +
+                                       pub.status().message() + ")"),
+                       c.json);
+  }
+  PrintKey(c, *pub);
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------- reads
+
+int RunVerifierKey(const Common& c) {
+  CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), false));
+  CLI_ASSIGN_OR_EXIT(c, std::string vkey, backend->VerifierKey());
+  if (c.json) {
+    PrintJson(json::object{{"verifier_key", vkey}});
+  } else {
+    fmt::print("{}\n", vkey);
+  }
+  return kExitOk;
+}
+
+int RunConventions(const Common& c) {
+  CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), false));
+  CLI_ASSIGN_OR_EXIT(c, json::array list, backend->Conventions());
+  if (c.json) {
+    PrintJson(list);
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : list) {
+    rows.push_back({Str(e, "convention"), Str(e, "phase"), Str(e, "version"),
+                    Str(e, "title")});
+  }
+  std::fputs(FormatTable({"CONVENTION", "PHASE", "VERSION", "TITLE"}, rows).c_str(),
+             stdout);
+  return kExitOk;
+}
+
+int RunStatus(const Common& c, const std::string& convention,
+              std::optional<uint64_t> as_of_seq, const std::string& as_of_date) {
+  ledger::AsOf as_of;
+  as_of.seq = as_of_seq;
+  if (!as_of_date.empty()) as_of.date = as_of_date;
+  CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), false));
+  CLI_ASSIGN_OR_EXIT(c, json::value state, backend->State(convention, as_of));
+  if (c.json) {
+    PrintJson(state);
+    return kExitOk;
+  }
+  std::string out = "Convention " + convention;
+  if (as_of_seq) out += fmt::format(" as of seq {}", *as_of_seq);
+  if (!as_of_date.empty()) out += " as of " + as_of_date;
+  out += "\n";
+  RenderTree(out, state, 1);
+  std::fputs(out.c_str(), stdout);
+  return kExitOk;
+}
+
+int RunHistory(const Common& c, const std::string& convention) {
+  CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), false));
+  CLI_ASSIGN_OR_EXIT(c, json::array records, backend->History(convention));
+  CLI_ASSIGN_OR_EXIT(c, json::value state,
+                     backend->State(convention, ledger::AsOf{}));
+
+  std::map<std::string, crypto::PublicKey> keys;
+  for (const auto& k : backend->LocalKeys()) keys.emplace(k.Thumbprint(), k);
+  CollectKeys(state, &keys);
+  for (const auto& r : records) {
+    if (const auto* e = Find(r, "event")) CollectKeys(*e, &keys);
+  }
+
+  uint64_t failed = 0;
+  json::array out_json;
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : records) {
+    std::string mark = "no key";
+    std::string kid = Str(r, "kid");
+    auto jws = crypto::JwsParse(Str(r, "jws"));
+    if (!jws.ok()) {
+      mark = "FAILED";
+    } else {
+      if (kid.empty()) kid = jws->kid;
+      auto it = keys.find(jws->kid);
+      if (it != keys.end()) {
+        mark = crypto::JwsVerify(*jws, it->second).ok() ? "verified" : "FAILED";
+      }
+    }
+    if (mark == "FAILED") ++failed;
+    const json::value* event = Find(r, "event");
+    const json::value empty;
+    const json::value& ev = event != nullptr ? *event : empty;
+    const json::value* actor = Find(ev, "actor");
+    std::string actor_text =
+        actor != nullptr ? Str(*actor, "party") + "/" + Str(*actor, "role") : "";
+    json::object row;
+    row["seq"] = Find(r, "seq") ? *Find(r, "seq") : json::value(nullptr);
+    row["version"] = Find(r, "version") ? *Find(r, "version") : json::value(nullptr);
+    row["recorded_at"] = Str(r, "recorded_at");
+    row["date"] = Str(ev, "date");
+    row["type"] = Str(ev, "type");
+    row["actor"] = actor != nullptr ? *actor : json::value(nullptr);
+    row["kid"] = kid;
+    row["leaf_hash"] = Str(r, "leaf_hash");
+    row["signature"] = mark == "verified" ? "verified"
+                       : mark == "FAILED" ? "failed"
+                                          : "unknown_key";
+    row["event"] = ev;
+    out_json.push_back(std::move(row));
+    rows.push_back({Str(r, "seq"), Str(r, "recorded_at"), Str(ev, "date"),
+                    Str(ev, "type"), actor_text,
+                    kid.size() > 12 ? kid.substr(0, 12) + "…" : kid, mark});
+  }
+  if (c.json) {
+    PrintJson(out_json);
+  } else {
+    std::fputs(FormatTable({"SEQ", "RECORDED (UTC)", "DATE", "TYPE", "ACTOR",
+                            "KEY", "SIGNATURE"},
+                           rows)
+                   .c_str(),
+               stdout);
+    fmt::print("{} event(s)", records.size());
+    if (failed > 0) fmt::print(", {} signature(s) FAILED", failed);
+    fmt::print("\n");
+  }
+  if (failed > 0) {
+    std::fflush(stdout);
+    std::fprintf(stderr,
+                 "paraphe: verification failed: %llu signature(s) do not "
+                 "verify with the registered key\n",
+                 static_cast<unsigned long long>(failed));
+    return kExitRejected;
+  }
+  return kExitOk;
+}
+
+int RunPayments(const Common& c, const std::string& convention,
+                const std::string& trusted_key) {
+  CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), false));
+  CLI_ASSIGN_OR_EXIT(c, json::object payments, backend->Payments(convention));
+  std::string vkey = TrimmedKeyArgument(trusted_key);
+  if (vkey.empty()) {
+    CLI_ASSIGN_OR_EXIT(c, vkey, backend->VerifierKey());
+  }
+  CLI_ASSIGN_OR_EXIT(c, crypto::NoteVerifier verifier, Verifier(vkey));
+
+  // The view's own checkpoint and verifier key are not trusted: the
+  // checkpoint must verify with `vkey`.
+  std::string checkpoint;
+  if (const auto* cp = payments.if_contains("checkpoint"); cp && cp->is_string()) {
+    checkpoint = std::string(cp->get_string());
+  }
+  ProofTally tally;
+  json::value view = payments;
+  VerifyProofsIn(view, verifier, checkpoint, &tally, /*annotate=*/!c.json);
+  view.get_object().erase("checkpoint");
+  view.get_object().erase("verifier_key");
+  const std::string statement =
+      tally.failed > 0
+          ? fmt::format("{} inclusion proof(s) FAILED: {}", tally.failed,
+                        tally.first_failure)
+      : tally.verified == 0
+          ? std::string("no recorded payment events to prove yet")
+          : fmt::format(
+                "the inclusion of all {} record(s) in the checkpoint of size "
+                "{} was verified, and the checkpoint's signature verified "
+                "with {}",
+                tally.verified, tally.tree_size, verifier.VerifierKey());
+  if (c.json) {
+    payments["verification"] =
+        json::object{{"verified", tally.failed == 0},
+                     {"proofs_verified", tally.verified},
+                     {"proofs_failed", tally.failed},
+                     {"tree_size", tally.tree_size},
+                     {"verifier_key", verifier.VerifierKey()},
+                     {"statement", statement}};
+    PrintJson(payments);
+  } else {
+    std::string out = "Payments of convention " + convention + "\n";
+    RenderTree(out, view, 1);
+    out += "Proof: " + statement + ".\n";
+    std::fputs(out.c_str(), stdout);
+  }
+  if (tally.failed > 0) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "paraphe: verification failed: %s\n",
+                 tally.first_failure.c_str());
+    return kExitRejected;
+  }
+  return kExitOk;
+}
+
+int RunCheckpoint(const Common& c) {
+  CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), false));
+  CLI_ASSIGN_OR_EXIT(c, std::string cp, backend->Checkpoint());
+  if (c.json) {
+    json::object o{{"checkpoint", cp}};
+    auto note = crypto::ParseNote(cp);
+    if (note.ok()) {
+      auto body = crypto::Checkpoint::Parse(note->text);
+      if (body.ok()) {
+        o["origin"] = body->origin;
+        o["tree_size"] = body->size;
+        o["root"] = crypto::HashBase64(body->root);
+      }
+    }
+    PrintJson(o);
+  } else {
+    std::fputs(cp.c_str(), stdout);
+  }
+  return kExitOk;
+}
+
+int RunProofInclusion(const Common& c, uint64_t seq, uint64_t tree_size) {
+  CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), false));
+  CLI_ASSIGN_OR_EXIT(c, ledger::ProofResult p, backend->Inclusion(seq, tree_size));
+  if (c.json) {
+    PrintJson(ledger::InclusionProofJson(p));
+  } else {
+    std::fputs(ledger::InclusionProofText(p).c_str(), stdout);
+  }
+  return kExitOk;
+}
+
+int RunProofConsistency(const Common& c, uint64_t from, uint64_t to) {
+  CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), false));
+  CLI_ASSIGN_OR_EXIT(c, ledger::ProofResult p, backend->Consistency(from, to));
+  json::object o = ledger::ConsistencyProofJson(p);
+  if (c.json) {
+    PrintJson(o);
+  } else {
+    std::string out = fmt::format("old size {}\nold root {}\nsize     {}\nroot     {}\n",
+                                  p.old_size, crypto::HashBase64(p.old_root),
+                                  p.tree_size, crypto::HashBase64(p.root));
+    for (const auto& h : p.proof) out += crypto::HashBase64(h) + "\n";
+    std::fputs(out.c_str(), stdout);
+  }
+  return kExitOk;
+}
+
+int RunProofCheck(const Common& c, const std::string& file,
+                  const std::string& trusted_key, const std::string& leaf_data,
+                  const std::string& leaf_hash) {
+  if (leaf_data.empty() == leaf_hash.empty()) {
+    return ReportError(
+        InvalidArgument("give exactly one of --leaf-data FILE or --leaf-hash B64"),
+        c.json);
+  }
+  CLI_ASSIGN_OR_EXIT(c, std::string contents, ReadFile(file));
+  const std::string vkey = TrimmedKeyArgument(trusted_key);
+  CLI_RETURN_IF_ERROR(c, Verifier(vkey).status());
+  crypto::Hash leaf{};
+  if (!leaf_data.empty()) {
+    CLI_ASSIGN_OR_EXIT(c, std::string bytes, ReadFile(leaf_data));
+    leaf = crypto::LeafHash(bytes);
+  } else {
+    auto raw = crypto::Base64Decode(leaf_hash);
+    if (!raw.ok() || raw->size() != 32) {
+      return ReportError(
+          InvalidArgument("--leaf-hash: expected 32 bytes in standard base64"),
+          c.json);
+    }
+    std::copy(raw->begin(), raw->end(), leaf.begin());
+  }
+  auto invalid = [&](const std::string& reason) {
+    std::fflush(stdout);
+    if (c.json) PrintJson(json::object{{"valid", false}, {"reason", reason}});
+    std::fprintf(stderr, "paraphe: invalid proof: %s\n", reason.c_str());
+    return kExitRejected;
+  };
+  auto parsed = ParseInclusionProofFile(contents);
+  if (!parsed.ok()) return invalid(file + ": " + parsed.status().message());
+  auto checked = CheckInclusionProof(*parsed, vkey, leaf);
+  if (!checked.ok()) return invalid(checked.status().message());
+  if (c.json) {
+    PrintJson(json::object{{"valid", true},
+                           {"origin", checked->origin},
+                           {"index", checked->index},
+                           {"tree_size", checked->tree_size},
+                           {"root", crypto::HashBase64(checked->root)},
+                           {"leaf_hash", crypto::HashBase64(leaf)}});
+  } else {
+    fmt::print(
+        "valid: leaf {} is included in the tree of size {} of {}, whose "
+        "checkpoint is signed by the trusted key\n",
+        checked->index, checked->tree_size, checked->origin);
+  }
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------- writes
+
+int RunSubmitEvent(const Common& c, const std::string& key_file,
+                   json::object event) {
+  CLI_ASSIGN_OR_EXIT(c, crypto::PrivateKey key, LoadKey(key_file));
+  const json::value* conv = event.if_contains("convention");
+  if (conv == nullptr || !conv->is_string() || conv->get_string().empty()) {
+    return ReportError(
+        InvalidArgument("the event has no \"convention\" (give --convention)"),
+        c.json);
+  }
+  CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), true));
+  if (!event.contains("expected_version")) {
+    uint64_t version = 0;
+    const json::value* type = event.if_contains("type");
+    if (!(type && type->is_string() && type->get_string() == "ConventionRegistered")) {
+      CLI_ASSIGN_OR_EXIT(c, version,
+                         backend->ConventionVersion(std::string(conv->get_string())));
+    }
+    event["expected_version"] = version;
+  }
+  const std::string payload = json::serialize(InEnvelopeOrder(event));
+  const std::string jws = crypto::JwsSign(payload, key);
+  CLI_ASSIGN_OR_EXIT(c, json::object receipt, backend->Submit(jws));
+  if (c.json) {
+    PrintJson(receipt);
+  } else {
+    PrintReceipt(receipt);
+  }
+  return kExitOk;
+}
+
+int RunSubmitFile(const Common& c, const std::string& key_file,
+                  const std::string& event_file) {
+  CLI_ASSIGN_OR_EXIT(c, std::string text, ReadFile(event_file));
+  CLI_ASSIGN_OR_EXIT(c, json::value v, ParseJsonText(text, event_file));
+  if (!v.is_object()) {
+    return ReportError(InvalidArgument(event_file + ": an event is a JSON object"),
+                       c.json);
+  }
+  return RunSubmitEvent(c, key_file, std::move(v.get_object()));
+}
+
+int RunRegister(const Common& c, const std::string& key_file,
+                const std::string& file, const std::string& convention,
+                const std::string& date) {
+  CLI_ASSIGN_OR_EXIT(c, std::string text, ReadFile(file));
+  CLI_ASSIGN_OR_EXIT(c, json::value v, ParseJsonText(text, file));
+  if (!v.is_object()) {
+    return ReportError(InvalidArgument(file + ": expected a JSON object"), c.json);
+  }
+  json::object& o = v.get_object();
+  if (o.contains("type")) {  // already a whole event
+    if (!convention.empty()) o["convention"] = convention;
+    if (!date.empty()) o["date"] = date;
+    return RunSubmitEvent(c, key_file, std::move(o));
+  }
+  json::object data = o;
+  std::string conv = convention;
+  // A registration file may name its convention beside its data.
+  for (const char* k : {"convention", "id"}) {
+    if (const auto* id = data.if_contains(k); id && id->is_string()) {
+      if (conv.empty()) conv = std::string(id->get_string());
+      data.erase(k);
+    }
+  }
+  if (const auto* d = data.if_contains("data"); d && d->is_object()) {
+    data = d->get_object();
+  }
+  if (conv.empty()) {
+    return ReportError(
+        InvalidArgument("which convention? give --convention ID"), c.json);
+  }
+  Envelope env{"ConventionRegistered", conv, date, "operator", "operator", 0};
+  return RunSubmitEvent(c, key_file, BuildEvent(env, std::move(data)));
+}
+
+// ---------------------------------------------------------------- export
+
+int RunExport(const Common& c, const std::string& out) {
+  CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), false));
+  CLI_ASSIGN_OR_EXIT(c, std::string vkey, backend->VerifierKey());
+  CLI_ASSIGN_OR_EXIT(c, crypto::NoteVerifier verifier, Verifier(vkey));
+  CLI_ASSIGN_OR_EXIT(c, std::string cp, backend->Checkpoint());
+  auto body = verifier.Open(cp);
+  if (!body.ok()) {
+    return ReportError(DataLoss("the latest checkpoint does not verify with the "
+                                "ledger's verifier key: " +
+                                body.status().message()),
+                       c.json);
+  }
+  CLI_ASSIGN_OR_EXIT(c, crypto::Checkpoint checkpoint, crypto::Checkpoint::Parse(*body));
+  CLI_ASSIGN_OR_EXIT(c, std::vector<std::string> kids, backend->OperatorKids());
+
+  json::array operator_keys;
+  for (const auto& k : kids) operator_keys.push_back(json::value(k));
+  json::object header{{"format", "paraphe-bundle/v1"},
+                      {"origin", checkpoint.origin},
+                      {"verifier_key", vkey},
+                      {"checkpoint", cp},
+                      {"tree_size", checkpoint.size},
+                      {"operator_keys", std::move(operator_keys)}};
+
+  const bool to_stdout = out == "-";
+  const std::string tmp = out + ".partial";
+  std::FILE* f = to_stdout ? stdout : std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) {
+    return ReportError(Unavailable("cannot write " + tmp), c.json);
+  }
+  auto fail = [&](Status st) {
+    if (!to_stdout) {
+      std::fclose(f);
+      std::remove(tmp.c_str());
+    }
+    return ReportError(st, c.json);
+  };
+  std::string line = json::serialize(header) + "\n";
+  std::fwrite(line.data(), 1, line.size(), f);
+
+  ProgressBar bar("export", checkpoint.size);
+  crypto::MemoryTree tree;
+  constexpr uint64_t kChunk = 1024;
+  for (uint64_t start = 0; start < checkpoint.size; start += kChunk) {
+    const uint64_t end = std::min(checkpoint.size, start + kChunk);
+    auto records = backend->Entries(start, end, kChunk);
+    if (!records.ok()) return fail(records.status());
+    if (records->size() != end - start) {
+      return fail(DataLoss(fmt::format("expected records [{}, {}), got {}",
+                                       start, end, records->size())));
+    }
+    for (const auto& r : *records) {
+      const std::string leaf = r.LeafBytes();
+      tree.AppendLeaf(leaf);
+      line = json::serialize(json::object{{"seq", r.seq},
+                                          {"recorded_at_ms", r.recorded_at_ms},
+                                          {"leaf", crypto::Base64Encode(leaf)}});
+      line += "\n";
+      if (std::fwrite(line.data(), 1, line.size(), f) != line.size()) {
+        return fail(Unavailable("writing " + out + " failed (disk full?)"));
+      }
+    }
+    bar.Update(end);
+  }
+  bar.Finish();
+  // What we export must be what the checkpoint commits to.
+  if (tree.Root() != checkpoint.root) {
+    return fail(DataLoss("the exported records do not hash to the checkpoint's "
+                         "root"));
+  }
+  if (!to_stdout) {
+    if (std::fflush(f) != 0 || fsync(fileno(f)) != 0 || std::fclose(f) != 0) {
+      std::remove(tmp.c_str());
+      return ReportError(Unavailable("writing " + out + " failed"), c.json);
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, out, ec);
+    if (ec) {
+      return ReportError(Unavailable("renaming to " + out + ": " + ec.message()),
+                         c.json);
+    }
+    if (c.json) {
+      PrintJson(json::object{{"out", out},
+                             {"records", checkpoint.size},
+                             {"tree_size", checkpoint.size},
+                             {"root", crypto::HashBase64(checkpoint.root)}});
+    } else {
+      fmt::print("exported {} record(s) to {} (checkpoint {} size {}, root {})\n",
+                 checkpoint.size, out, checkpoint.origin, checkpoint.size,
+                 crypto::HashBase64(checkpoint.root));
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace paraphe::cli

@@ -1,0 +1,60 @@
+// The paraphe subcommands. Each Run* function takes its parsed flags, calls
+// the library through a Backend (or crypto/ directly for key and proof
+// commands), prints the result and returns the process exit code
+// (docs/CLI.md). main.cc wires them to CLI11.
+//
+// Thread-safety: called once, from main's thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "tools/paraphe/backend.h"
+#include "tools/paraphe/event_builder.h"
+
+namespace paraphe::cli {
+
+struct Common {
+  std::string data = "paraphe-data";
+  std::string server;
+  bool json = false;
+  Source source() const { return Source{data, server}; }
+};
+
+int RunInit(const Common& c, const std::string& origin, bool force);
+int RunKeyGen(const Common& c, const std::string& out, bool force);
+int RunKeyShow(const Common& c, const std::string& file);
+int RunVerifierKey(const Common& c);
+int RunConventions(const Common& c);
+
+// Fills expected_version when absent, signs with the key file, submits and
+// prints the receipt.
+int RunSubmitEvent(const Common& c, const std::string& key_file,
+                   boost::json::object event);
+int RunSubmitFile(const Common& c, const std::string& key_file,
+                  const std::string& event_file);
+// `register FILE`: the file is a registration's `data` (or a whole event).
+int RunRegister(const Common& c, const std::string& key_file,
+                const std::string& file, const std::string& convention,
+                const std::string& date);
+
+int RunStatus(const Common& c, const std::string& convention,
+              std::optional<uint64_t> as_of_seq,
+              const std::string& as_of_date);
+int RunHistory(const Common& c, const std::string& convention);
+int RunPayments(const Common& c, const std::string& convention,
+                const std::string& trusted_key);
+int RunCheckpoint(const Common& c);
+int RunProofInclusion(const Common& c, uint64_t seq, uint64_t tree_size);
+int RunProofConsistency(const Common& c, uint64_t from, uint64_t to);
+int RunProofCheck(const Common& c, const std::string& file,
+                  const std::string& trusted_key, const std::string& leaf_data,
+                  const std::string& leaf_hash);
+int RunExport(const Common& c, const std::string& out);
+int RunDemo(const Common& c, const std::string& examples, bool force);
+
+}  // namespace paraphe::cli

@@ -1,0 +1,328 @@
+#include "tools/paraphe/remote_backend.h"
+
+#include "tools/paraphe/backend.h"
+
+#ifdef PARAPHE_HAVE_HTTP_CLIENT
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "api/http_client.h"
+#include "crypto/jws.h"
+#include "ledger/record.h"
+
+namespace paraphe::cli {
+namespace json = boost::json;
+
+namespace {
+
+std::string PathSegment(std::string_view s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : s) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+  }
+  return out;
+}
+
+StatusCode CodeForHttp(int http) {
+  switch (http) {
+    case 400: return StatusCode::kInvalidArgument;
+    case 401: return StatusCode::kUnauthenticated;
+    case 403: return StatusCode::kPermissionDenied;
+    case 404: return StatusCode::kNotFound;
+    case 409: return StatusCode::kConflict;
+    case 413: return StatusCode::kResourceExhausted;
+    case 422: return StatusCode::kRuleViolation;
+    case 503: return StatusCode::kUnavailable;
+    default: return StatusCode::kInternal;
+  }
+}
+
+// The Status a problem+json response (RFC 9457, api/problem.h) carries.
+Status ProblemStatus(const api::HttpResponse& res) {
+  StatusCode code = CodeForHttp(res.status);
+  std::string message = "HTTP " + std::to_string(res.status);
+  std::string rule;
+  boost::system::error_code ec;
+  json::value v = json::parse(res.body, ec);
+  if (!ec && v.is_object()) {
+    const auto& o = v.get_object();
+    if (const auto* d = o.if_contains("detail"); d && d->is_string()) {
+      message = std::string(d->get_string());
+    }
+    if (const auto* r = o.if_contains("rule"); r && r->is_string()) {
+      rule = std::string(r->get_string());
+    }
+    if (const auto* t = o.if_contains("type"); t && t->is_string()) {
+      std::string_view type = t->get_string();
+      constexpr std::string_view kPrefix = "urn:paraphe:problem:";
+      if (type.substr(0, kPrefix.size()) == kPrefix) {
+        type.remove_prefix(kPrefix.size());
+        for (int c = 1; c <= static_cast<int>(StatusCode::kInternal); ++c) {
+          if (StatusCodeName(static_cast<StatusCode>(c)) == type) {
+            code = static_cast<StatusCode>(c);
+          }
+        }
+      }
+    }
+  }
+  return Status(code, message, rule);
+}
+
+class RemoteBackend : public Backend {
+ public:
+  explicit RemoteBackend(std::string base) : base_(std::move(base)) {}
+
+  Result<api::HttpResponse> Call(std::string_view method, const std::string& path,
+                                 std::string_view body = {},
+                                 const api::HttpHeaders& headers = {}) {
+    auto res = api::HttpRequest(method, base_ + path, body, headers);
+    if (!res.ok()) {
+      if (res.status().code() == StatusCode::kUnavailable) {
+        return Unavailable("cannot reach " + base_ + ": " + res.status().message());
+      }
+      return res.status();
+    }
+    if (res->status < 200 || res->status >= 300) return ProblemStatus(*res);
+    return res;
+  }
+
+  Result<json::value> GetJson(const std::string& path) {
+    PARAPHE_ASSIGN_OR_RETURN(api::HttpResponse res, Call("GET", path));
+    boost::system::error_code ec;
+    json::value v = json::parse(res.body, ec);
+    if (ec) return Internal("the server's answer to " + path + " is not JSON");
+    return v;
+  }
+
+  Result<json::object> Submit(const std::string& jws) override {
+    PARAPHE_ASSIGN_OR_RETURN(
+        api::HttpResponse res,
+        Call("POST", "/v1/events", jws, {{"Content-Type", "application/jose"}}));
+    boost::system::error_code ec;
+    json::value v = json::parse(res.body, ec);
+    if (ec || !v.is_object()) return Internal("the server's receipt is not JSON");
+    return std::move(v.get_object());
+  }
+
+  Result<json::array> Conventions() override {
+    PARAPHE_ASSIGN_OR_RETURN(json::value v, GetJson("/v1/conventions"));
+    if (const auto* c = v.is_object() ? v.get_object().if_contains("conventions")
+                                      : nullptr;
+        c && c->is_array()) {
+      return c->get_array();
+    }
+    return Internal("unexpected answer to /v1/conventions");
+  }
+
+  Result<uint64_t> ConventionVersion(const std::string& id) override {
+    PARAPHE_ASSIGN_OR_RETURN(json::array list, Conventions());
+    for (const auto& c : list) {
+      if (!c.is_object()) continue;
+      const auto& o = c.get_object();
+      const auto* cid = o.if_contains("convention");
+      const auto* v = o.if_contains("version");
+      if (cid && cid->is_string() && cid->get_string() == id && v &&
+          v->is_number()) {
+        return v->to_number<uint64_t>();
+      }
+    }
+    return uint64_t{0};
+  }
+
+  Result<json::value> State(const std::string& id,
+                            const ledger::AsOf& as_of) override {
+    std::string path = "/v1/conventions/" + PathSegment(id);
+    std::string sep = "?";
+    if (as_of.seq) {
+      path += sep + "as_of_seq=" + std::to_string(*as_of.seq);
+      sep = "&";
+    }
+    if (as_of.date) path += sep + "as_of_date=" + PathSegment(*as_of.date);
+    return GetJson(path);
+  }
+
+  Result<json::array> History(const std::string& id) override {
+    PARAPHE_ASSIGN_OR_RETURN(json::value v,
+                             GetJson("/v1/conventions/" + PathSegment(id) + "/events"));
+    if (const auto* e = v.is_object() ? v.get_object().if_contains("events") : nullptr;
+        e && e->is_array()) {
+      return e->get_array();
+    }
+    return Internal("unexpected answer to the events request");
+  }
+
+  Result<json::object> Payments(const std::string& id) override {
+    PARAPHE_ASSIGN_OR_RETURN(
+        json::value v, GetJson("/v1/conventions/" + PathSegment(id) + "/payments"));
+    if (!v.is_object()) return Internal("unexpected answer to the payments request");
+    return std::move(v.get_object());
+  }
+
+  Result<std::string> Checkpoint() override {
+    PARAPHE_ASSIGN_OR_RETURN(api::HttpResponse res, Call("GET", "/v1/log/checkpoint"));
+    return res.body;
+  }
+
+  Result<std::string> VerifierKey() override {
+    PARAPHE_ASSIGN_OR_RETURN(api::HttpResponse res, Call("GET", "/v1/log/verifier-key"));
+    std::string k = res.body;
+    while (!k.empty() && (k.back() == '\n' || k.back() == '\r')) k.pop_back();
+    return k;
+  }
+
+  Result<std::vector<std::string>> OperatorKids() override {
+    // The API has no operator-key endpoint: the kids that signed as the
+    // operator are what the log shows.
+    PARAPHE_ASSIGN_OR_RETURN(json::array list, Conventions());
+    std::vector<std::string> kids;
+    for (const auto& c : list) {
+      const auto* id = c.is_object() ? c.get_object().if_contains("convention") : nullptr;
+      if (id == nullptr || !id->is_string()) continue;
+      PARAPHE_ASSIGN_OR_RETURN(json::array events, History(std::string(id->get_string())));
+      for (const auto& e : events) {
+        const auto* ev = e.is_object() ? e.get_object().if_contains("event") : nullptr;
+        const auto* actor = ev && ev->is_object() ? ev->get_object().if_contains("actor")
+                                                  : nullptr;
+        const auto* party = actor && actor->is_object()
+                                ? actor->get_object().if_contains("party")
+                                : nullptr;
+        const auto* kid = e.get_object().if_contains("kid");
+        if (party && party->is_string() && party->get_string() == "operator" && kid &&
+            kid->is_string()) {
+          std::string k(kid->get_string());
+          if (std::find(kids.begin(), kids.end(), k) == kids.end()) kids.push_back(k);
+        }
+      }
+    }
+    return kids;
+  }
+
+  std::vector<crypto::PublicKey> LocalKeys() override { return {}; }
+
+  Result<ledger::ProofResult> Inclusion(uint64_t seq, uint64_t tree_size) override {
+    std::string path = "/v1/log/proof/inclusion?seq=" + std::to_string(seq);
+    if (tree_size > 0) path += "&tree_size=" + std::to_string(tree_size);
+    PARAPHE_ASSIGN_OR_RETURN(json::value v, GetJson(path));
+    return InclusionFromJson(v);
+  }
+
+  Result<ledger::ProofResult> Consistency(uint64_t from, uint64_t to) override {
+    PARAPHE_ASSIGN_OR_RETURN(
+        json::value v, GetJson("/v1/log/proof/consistency?from=" + std::to_string(from) +
+                               "&to=" + std::to_string(to)));
+    return ConsistencyFromJson(v);
+  }
+
+  Result<std::vector<ledger::Record>> Entries(uint64_t start, uint64_t end,
+                                              size_t limit) override {
+    std::vector<ledger::Record> out;
+    uint64_t next = start;
+    while (next < end && out.size() < limit) {
+      PARAPHE_ASSIGN_OR_RETURN(
+          json::value v, GetJson("/v1/log/entries?start=" + std::to_string(next) +
+                                 "&end=" + std::to_string(end)));
+      const auto* entries =
+          v.is_object() ? v.get_object().if_contains("entries") : nullptr;
+      if (entries == nullptr || !entries->is_array() || entries->get_array().empty()) {
+        break;
+      }
+      for (const auto& e : entries->get_array()) {
+        PARAPHE_ASSIGN_OR_RETURN(ledger::Record r, RecordFromJson(e));
+        out.push_back(std::move(r));
+        ++next;
+      }
+    }
+    return out;
+  }
+
+ private:
+  // Rebuilds a record from RecordJson; its leaf hash must match.
+  static Result<ledger::Record> RecordFromJson(const json::value& v) {
+    if (!v.is_object()) return Internal("entry is not an object");
+    const auto& o = v.get_object();
+    ledger::Record r;
+    const auto* seq = o.if_contains("seq");
+    const auto* at = o.if_contains("recorded_at");
+    const auto* jws = o.if_contains("jws");
+    const auto* lh = o.if_contains("leaf_hash");
+    if (!seq || !seq->is_number() || !at || !at->is_string() || !jws ||
+        !jws->is_string() || !lh || !lh->is_string()) {
+      return Internal("entry lacks seq, recorded_at, jws or leaf_hash");
+    }
+    r.seq = seq->to_number<uint64_t>();
+    r.jws = std::string(jws->get_string());
+    if (const auto* c = o.if_contains("convention"); c && c->is_string()) {
+      r.stream = std::string(c->get_string());
+    }
+    if (const auto* ver = o.if_contains("version"); ver && ver->is_number()) {
+      r.version = ver->to_number<uint64_t>();
+    }
+    PARAPHE_ASSIGN_OR_RETURN(r.recorded_at_ms, ParseTimestampMs(at->get_string()));
+    if (crypto::HashBase64(r.LeafHash()) != lh->get_string()) {
+      return DataLoss("entry " + std::to_string(r.seq) +
+                      ": its leaf_hash is not the hash of its leaf");
+    }
+    return r;
+  }
+
+  // "2026-11-26T14:53:12.123Z" -> Unix ms (ledger::FormatTimestampMs).
+  static Result<int64_t> ParseTimestampMs(std::string_view s) {
+    int y, mo, d, h, mi, sec, ms;
+    char z = 0;
+    if (std::sscanf(std::string(s).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo,
+                    &d, &h, &mi, &sec, &ms, &z) != 8 ||
+        z != 'Z') {
+      return Internal("bad recorded_at \"" + std::string(s) + "\"");
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    y -= mo <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const int64_t yoe = y - era * 400;
+    const int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    const int64_t days = era * 146097 + doe - 719468;
+    return ((days * 24 + h) * 60 + mi) * 60'000 + sec * 1000 + ms;
+  }
+
+  std::string base_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Backend>> OpenRemoteBackend(const std::string& url) {
+  std::string base = url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0) {
+    return InvalidArgument("--server: expected http://HOST:PORT or https://..., got \"" +
+                           url + "\"");
+  }
+  std::unique_ptr<Backend> b = std::make_unique<RemoteBackend>(base);
+  return b;
+}
+
+}  // namespace paraphe::cli
+
+#else  // !PARAPHE_HAVE_HTTP_CLIENT
+
+namespace paraphe::cli {
+
+Result<std::unique_ptr<Backend>> OpenRemoteBackend(const std::string& url) {
+  return Unavailable("cannot reach " + url +
+                     ": this paraphe was built without the HTTP client "
+                     "(api/http_client.h); use --data DIR");
+}
+
+}  // namespace paraphe::cli
+
+#endif
