@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <sys/stat.h>
@@ -142,12 +143,14 @@ Result<PublicKey> PublicKey::FromPem(std::string_view pem) {
     if (!bio) Fatal("BIO_new_mem_buf");
     PkeyPtr pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, NoPassword, nullptr));
     if (pkey) return PublicFromPkey(pkey.get());
+    ERR_clear_error();  // not a public key; try a private one
   }
   BioPtr bio = MemBio(pem);
   if (!bio) Fatal("BIO_new_mem_buf");
   PkeyPtr pkey(
       PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassword, nullptr));
   if (!pkey) {
+    ERR_clear_error();
     return InvalidArgument(
         "not a PEM public key (SubjectPublicKeyInfo) or unencrypted private "
         "key");
@@ -182,11 +185,14 @@ bool PublicKey::Verify(std::string_view message,
       1) {
     return false;
   }
-  return EVP_DigestVerify(
-             ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-             signature.size(),
-             reinterpret_cast<const unsigned char*>(message.data()),
-             message.size()) == 1;
+  bool ok =
+      EVP_DigestVerify(ctx.get(),
+                       reinterpret_cast<const unsigned char*>(signature.data()),
+                       signature.size(),
+                       reinterpret_cast<const unsigned char*>(message.data()),
+                       message.size()) == 1;
+  if (!ok) ERR_clear_error();
+  return ok;
 }
 
 std::string PublicKey::Thumbprint() const {
@@ -238,6 +244,7 @@ Result<PrivateKey> PrivateKey::FromPem(std::string_view pem) {
   PkeyPtr pkey(
       PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassword, nullptr));
   if (!pkey) {
+    ERR_clear_error();  // leave no stale errors for the next OpenSSL caller
     return InvalidArgument("not an unencrypted PEM private key");
   }
   PARAPHE_ASSIGN_OR_RETURN(PublicKey pub, PublicFromPkey(pkey.get()));

@@ -173,10 +173,9 @@ Result<Jws> JwsParse(std::string_view compact) {
     return InvalidArgument("JWS alg \"none\" (unsigned) is refused");
   }
   if (alg_s != "EdDSA") {
-    return InvalidArgument("JWS alg " +
-                           JsonString(std::string_view(alg_s.data(),
-                                                       alg_s.size())) +
-                           " is not supported; only \"EdDSA\" is");
+    return InvalidArgument(
+        "JWS alg " + JsonString(std::string_view(alg_s.data(), alg_s.size())) +
+        " is not supported; only \"EdDSA\" is");
   }
   const json::value* kid = header.if_contains("kid");
   if (kid == nullptr) return InvalidArgument("JWS header has no \"kid\"");

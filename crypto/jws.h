@@ -4,9 +4,12 @@
 //
 // Parsing is strict; each rejection is kInvalidArgument with a precise
 // message: not three segments, empty or oversized input, bad base64url in
-// any segment, header not a JSON object, missing/unsupported `alg` (`none`
-// and anything but "EdDSA" refused), missing `kid`, `crit` present, a
-// signature that is not 64 bytes. Verification failure is kUnauthenticated.
+// any segment (padding '=' included), header not a JSON object (strict
+// JSON: no comments, no trailing commas, no duplicate member names at any
+// depth), missing/unsupported `alg` (`none` and anything but "EdDSA"
+// refused), missing, empty or non-string `kid`, `crit` present, a signature
+// that is not 64 bytes. Other header members (`typ`, ...) are ignored.
+// Verification failure is kUnauthenticated.
 //
 // Thread-safety: pure functions.
 #pragma once

@@ -160,11 +160,10 @@ Status VerifyInclusion(uint64_t index, uint64_t size, const Hash& leaf_hash,
   Decomposition d = DecompInclusion(index, size);
   size_t want = static_cast<size_t>(d.inner + d.border);
   if (proof.size() != want) {
-    return InvalidArgument("inclusion proof for index " +
-                           std::to_string(index) + " in tree size " +
-                           std::to_string(size) + " has " +
-                           std::to_string(proof.size()) + " hashes, want " +
-                           std::to_string(want));
+    return InvalidArgument(
+        "inclusion proof for index " + std::to_string(index) +
+        " in tree size " + std::to_string(size) + " has " +
+        std::to_string(proof.size()) + " hashes, want " + std::to_string(want));
   }
   // RFC 9162 2.1.3.2, step by step.
   uint64_t fn = index;
@@ -209,8 +208,9 @@ Status VerifyConsistency(uint64_t old_size, uint64_t new_size,
     // also require the claimed old root to be the empty root: a checkpoint
     // of size 0 with another root is itself inconsistent.
     if (!proof.empty()) {
-      return InvalidArgument("consistency proof from size 0 must be empty, has " +
-                             std::to_string(proof.size()) + " hashes");
+      return InvalidArgument(
+          "consistency proof from size 0 must be empty, has " +
+          std::to_string(proof.size()) + " hashes");
     }
     if (old_root != EmptyRoot()) {
       return DataLoss("root of the empty tree is not SHA-256(\"\")");
@@ -304,10 +304,9 @@ Result<MerkleFrontier> MerkleFrontier::Load(uint64_t size,
     if (((size >> level) & 1) == 0) continue;
     Result<Hash> h = ReadPerfect(at, level, nodes);
     if (!h.ok()) {
-      return h.status().WithContext("loading frontier of size " +
-                                    std::to_string(size) + ", node " +
-                                    NodeName(static_cast<uint8_t>(level),
-                                             at >> level));
+      return h.status().WithContext(
+          "loading frontier of size " + std::to_string(size) + ", node " +
+          NodeName(static_cast<uint8_t>(level), at >> level));
     }
     f.stack_.push_back(*h);
     at += uint64_t{1} << level;

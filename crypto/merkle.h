@@ -15,6 +15,9 @@
 // must be below size, the proof must have exactly the expected length, and
 // old_size <= new_size. A malformed proof or request is kInvalidArgument; a
 // well-formed proof that does not lead to the given root is kDataLoss.
+// Consistency from old_size == 0 needs an empty proof (as in
+// transparency-dev/merkle) and, stricter than it, old_root == EmptyRoot().
+// old_size == new_size needs an empty proof and equal roots.
 //
 // Thread-safety: pure functions; MerkleFrontier and MemoryTree are values
 // that are not internally synchronized.
@@ -40,7 +43,7 @@ Hash EmptyRoot();
 using NodeReader = std::function<Result<Hash>(uint8_t level, uint64_t index)>;
 
 // Root of the tree over the first `size` leaves. Requires the nodes of that
-// tree to be readable.
+// tree to be readable; reads popcount(size) nodes.
 Result<Hash> RootAt(uint64_t size, const NodeReader& nodes);
 
 // Audit path for leaf `index` in the tree of `size` leaves (RFC 9162 2.1.3.1).
@@ -72,8 +75,8 @@ class MerkleFrontier {
   static Result<MerkleFrontier> Load(uint64_t size, const NodeReader& nodes);
 
   uint64_t size() const { return size_; }
-  // Appends a leaf hash; calls sink for the leaf node (level 0) and for each
-  // parent completed by it, lowest level first.
+  // Appends a leaf hash; calls sink (if non-null) for the leaf node (level 0)
+  // and for each parent completed by it, lowest level first.
   void Append(const Hash& leaf_hash, const NodeSink& sink);
   Hash Root() const;
 

@@ -47,9 +47,20 @@ int32_t DecodeRune(std::string_view s, size_t i, size_t& len) {
 // Go's unicode.IsSpace.
 bool IsSpace(int32_t r) {
   switch (r) {
-    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
-    case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029:
-    case 0x202f: case 0x205f: case 0x3000:
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case ' ':
+    case 0x85:
+    case 0xa0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000:
       return true;
     default:
       return r >= 0x2000 && r <= 0x200a;
@@ -111,8 +122,10 @@ Status ValidateKeyName(std::string_view name) {
                              std::to_string(i));
     }
     if (IsSpace(r) || r < 0x20) {
-      return InvalidArgument("key name has a space or control character at "
-                             "byte " + std::to_string(i));
+      return InvalidArgument(
+          "key name has a space or control character at "
+          "byte " +
+          std::to_string(i));
     }
     if (r == '+') {
       return InvalidArgument("key name has a '+' at byte " + std::to_string(i));
@@ -145,8 +158,7 @@ Result<Note> ParseNote(std::string_view note) {
   // Signature lines contain no blank line, so the last one separates.
   size_t split = note.rfind("\n\n");
   if (split == std::string_view::npos) {
-    return InvalidArgument(
-        "note has no blank line before its signatures");
+    return InvalidArgument("note has no blank line before its signatures");
   }
   Note out;
   out.text = std::string(note.substr(0, split + 1));
@@ -172,7 +184,8 @@ Result<Note> ParseNote(std::string_view note) {
     line.remove_prefix(kSigPrefix.size());
     size_t sp = line.find(' ');
     if (sp == std::string_view::npos) {
-      return InvalidArgument(where + " has no space between name and "
+      return InvalidArgument(where +
+                             " has no space between name and "
                              "signature");
     }
     std::string_view name = line.substr(0, sp);
@@ -224,10 +237,9 @@ Result<NoteVerifier> NoteVerifier::FromVerifierKey(std::string_view vkey) {
   if (!key_raw.ok()) return key_raw.status().WithContext("verifier key");
   if (key_raw->empty()) return InvalidArgument("verifier key is empty");
   if (static_cast<uint8_t>((*key_raw)[0]) != kAlgEd25519) {
-    return InvalidArgument(
-        "verifier key algorithm " +
-        std::to_string(static_cast<uint8_t>((*key_raw)[0])) +
-        " is not supported; only 1 (Ed25519) is");
+    return InvalidArgument("verifier key algorithm " +
+                           std::to_string(static_cast<uint8_t>((*key_raw)[0])) +
+                           " is not supported; only 1 (Ed25519) is");
   }
   PARAPHE_ASSIGN_OR_RETURN(PublicKey pub,
                            PublicKey::FromRaw(key_raw->substr(1)));
@@ -289,10 +301,9 @@ Result<std::string> NoteSigner::Sign(std::string_view text) const {
   out.append(Base64Encode(sig));
   out.push_back('\n');
   if (out.size() > kMaxNoteBytes) {
-    return InvalidArgument("signed note would be " +
-                           std::to_string(out.size()) +
-                           " bytes, over the limit of " +
-                           std::to_string(kMaxNoteBytes));
+    return InvalidArgument(
+        "signed note would be " + std::to_string(out.size()) +
+        " bytes, over the limit of " + std::to_string(kMaxNoteBytes));
   }
   return out;
 }
@@ -300,8 +311,8 @@ Result<std::string> NoteSigner::Sign(std::string_view text) const {
 // --------------------------------------------------------------- Checkpoint
 
 std::string Checkpoint::Body() const {
-  std::string out = origin + "\n" + std::to_string(size) + "\n" +
-                    HashBase64(root) + "\n";
+  std::string out =
+      origin + "\n" + std::to_string(size) + "\n" + HashBase64(root) + "\n";
   for (const std::string& ext : extensions) {
     out += ext;
     out += '\n';
@@ -320,9 +331,10 @@ Result<Checkpoint> Checkpoint::Parse(std::string_view body) {
     rest.remove_prefix(nl + 1);
   }
   if (lines.size() < 3) {
-    return InvalidArgument("checkpoint body needs origin, size and root "
-                           "lines, has " +
-                           std::to_string(lines.size()) + " lines");
+    return InvalidArgument(
+        "checkpoint body needs origin, size and root "
+        "lines, has " +
+        std::to_string(lines.size()) + " lines");
   }
   Checkpoint cp;
   if (lines[0].empty()) return InvalidArgument("checkpoint origin is empty");

@@ -329,6 +329,10 @@ std::vector<std::string> Ledger::OperatorKids() const {
   return out;
 }
 
+std::map<std::string, crypto::PublicKey> Ledger::OperatorPublicKeys() const {
+  return impl_->operator_keys;
+}
+
 Result<ConventionState> Ledger::State(std::string_view convention, const AsOf& as_of) const {
   if (!as_of.seq && !as_of.date) {
     PARAPHE_ASSIGN_OR_RETURN(auto current, impl_->Current(convention));

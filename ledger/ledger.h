@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -125,6 +126,8 @@ class Ledger {
   const std::string& origin() const;
   const std::string& verifier_key() const;
   std::vector<std::string> OperatorKids() const;
+  // Operator public keys by kid (the export bundle and the verifier list them).
+  std::map<std::string, crypto::PublicKey> OperatorPublicKeys() const;
 
   // Replayed state of one convention (kNotFound if unknown).
   Result<ConventionState> State(std::string_view convention,

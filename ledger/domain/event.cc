@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include "ledger/domain/internal/json_fields.h"
+#include "ledger/domain/internal/json_strict.h"
 #include "ledger/domain/registration.h"
 
 namespace paraphe::ledger {
@@ -219,6 +220,7 @@ Result<Event> ParseEvent(std::string_view payload) {
   json::value root = json::parse(payload, ec);
   if (ec) return InvalidArgument("event is not valid JSON: " + ec.message());
   if (!root.is_object()) return InvalidArgument("event must be a JSON object");
+  PARAPHE_RETURN_IF_ERROR(CheckNoDuplicateKeys(payload));
   const json::object& o = root.get_object();
   PARAPHE_RETURN_IF_ERROR(CheckNoUnknown(
       o, "",

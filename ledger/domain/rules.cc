@@ -1,7 +1,7 @@
 #include "ledger/domain/rules.h"
 
 #include <algorithm>
-#include <initializer_list>
+#include <vector>
 
 #include "ledger/domain/internal/rules_internal.h"
 
@@ -9,7 +9,7 @@ namespace paraphe::ledger {
 namespace {
 
 struct Permission {
-  std::initializer_list<std::string_view> roles;
+  std::vector<std::string_view> roles;
   bool funder_only;
 };
 

@@ -17,8 +17,12 @@ void ExpectInvalid(const Result<std::string>& r, std::string_view fragment) {
 // RFC 4648 section 10.
 TEST(Base64Test, Rfc4648Vectors) {
   const std::pair<std::string, std::string> kVectors[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
-      {"foo", "Zm9v"},  {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
       {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, encoded] : kVectors) {
@@ -31,8 +35,12 @@ TEST(Base64Test, Rfc4648Vectors) {
 
 TEST(Base64Test, Rfc4648UrlVectorsUnpadded) {
   const std::pair<std::string, std::string> kVectors[] = {
-      {"", ""},       {"f", "Zg"},         {"fo", "Zm8"},
-      {"foo", "Zm9v"}, {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"},
+      {"", ""},
+      {"f", "Zg"},
+      {"fo", "Zm8"},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"},
+      {"fooba", "Zm9vYmE"},
       {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, encoded] : kVectors) {

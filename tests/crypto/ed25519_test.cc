@@ -1,6 +1,7 @@
 #include "crypto/ed25519.h"
 
 #include <gtest/gtest.h>
+#include <openssl/err.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -216,6 +217,8 @@ TEST(Ed25519Test, PemRejections) {
   ASSERT_FALSE(x.ok());
   EXPECT_EQ(x.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(x.status().message(), "PEM key is not an Ed25519 key");
+  // Failures leave no stale errors on OpenSSL's per-thread queue.
+  EXPECT_EQ(ERR_peek_error(), 0u);
 }
 
 class KeyFileTest : public ::testing::Test {

@@ -70,8 +70,9 @@ TEST(JwsTest, SignProducesExactHeaderAndRoundTrips) {
   std::string compact = JwsSign(R"({"n":1})", key);
   Result<Jws> jws = JwsParse(compact);
   ASSERT_TRUE(jws.ok()) << jws.status().ToString();
-  EXPECT_EQ(jws->header_json,
-            R"({"alg":"EdDSA","kid":"kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"})");
+  EXPECT_EQ(
+      jws->header_json,
+      R"({"alg":"EdDSA","kid":"kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"})");
   EXPECT_EQ(jws->kid, "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
   EXPECT_EQ(jws->payload, R"({"n":1})");
   EXPECT_EQ(jws->signature.size(), 64u);
@@ -132,8 +133,9 @@ TEST(JwsTest, Rejections) {
   ExpectRejected(h + "." + sig,
                  "JWS compact serialization needs 3 dot-separated segments, "
                  "got 2");
-  ExpectRejected("abc", "JWS compact serialization needs 3 dot-separated "
-                        "segments, got 1");
+  ExpectRejected("abc",
+                 "JWS compact serialization needs 3 dot-separated "
+                 "segments, got 1");
   ExpectRejected(std::string(".") + B64("p") + "." + sig,
                  "JWS header segment is empty");
   ExpectRejected(h + ".c*n." + sig,
@@ -168,7 +170,8 @@ TEST(JwsTest, Rejections) {
   ExpectRejected(with_header(R"({"alg":1,"kid":"k"})"),
                  "JWS header \"alg\" is not a string");
   ExpectRejected(with_header(R"({"kid":"k"})"), "JWS header has no \"alg\"");
-  ExpectRejected(with_header(R"({"alg":"EdDSA"})"), "JWS header has no \"kid\"");
+  ExpectRejected(with_header(R"({"alg":"EdDSA"})"),
+                 "JWS header has no \"kid\"");
   ExpectRejected(with_header(R"({"alg":"EdDSA","kid":""})"),
                  "JWS header \"kid\" is empty");
   ExpectRejected(with_header(R"({"alg":"EdDSA","kid":7})"),
@@ -184,10 +187,10 @@ TEST(JwsTest, Rejections) {
   ExpectRejected(with_header(R"({"alg":"HS256","alg":"EdDSA","kid":"k"})"),
                  "JWS header has duplicate member \"alg\"");
 
-  for (std::string_view bad : {R"({"alg":"EdDSA","kid":"k")",
-                               R"({"alg":"EdDSA","kid":"k",})",
-                               R"({"alg":"EdDSA","kid":"k"} x)",
-                               R"({"alg":"EdDSA", /*c*/ "kid":"k"})", ""}) {
+  for (std::string_view bad :
+       {R"({"alg":"EdDSA","kid":"k")", R"({"alg":"EdDSA","kid":"k",})",
+        R"({"alg":"EdDSA","kid":"k"} x)", R"({"alg":"EdDSA", /*c*/ "kid":"k"})",
+        ""}) {
     Result<Jws> r = JwsParse(with_header(bad));
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);

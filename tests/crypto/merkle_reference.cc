@@ -75,8 +75,8 @@ Hash MthUncached(Leaves d) {
   const uint64_t k = K(n);
   const Hash left = Mth(d.subspan(0, k));
   const Hash right = Mth(d.subspan(k));
-  return Sha256Parts({std::string_view(&k01, 1), HashBytes(left),
-                      HashBytes(right)});
+  return Sha256Parts(
+      {std::string_view(&k01, 1), HashBytes(left), HashBytes(right)});
 }
 
 }  // namespace

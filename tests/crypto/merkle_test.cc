@@ -22,7 +22,8 @@ using testing::Unhex;
 std::vector<std::string> MakeLeaves(uint64_t n) {
   std::vector<std::string> leaves;
   leaves.reserve(n);
-  for (uint64_t i = 0; i < n; ++i) leaves.push_back("leaf " + std::to_string(i));
+  for (uint64_t i = 0; i < n; ++i)
+    leaves.push_back("leaf " + std::to_string(i));
   return leaves;
 }
 
@@ -187,15 +188,16 @@ TEST(MerkleTest, PublishedInclusionProofs) {
     } else {
       EXPECT_TRUE(st.ok()) << st.ToString();
       EXPECT_EQ(leaf_hash, LeafHash(leaves[index]));
-      Result<std::vector<Hash>> ours = InclusionProof(index, size, tree.Reader());
+      Result<std::vector<Hash>> ours =
+          InclusionProof(index, size, tree.Reader());
       ASSERT_TRUE(ours.ok());
       EXPECT_EQ(*ours, proof);
       // Any flipped bit breaks it.
       for (size_t i = 0; i < proof.size(); ++i) {
-        EXPECT_EQ(VerifyInclusion(index, size, leaf_hash, Flip(proof, i, 31),
-                                  root)
-                      .code(),
-                  StatusCode::kDataLoss);
+        EXPECT_EQ(
+            VerifyInclusion(index, size, leaf_hash, Flip(proof, i, 31), root)
+                .code(),
+            StatusCode::kDataLoss);
       }
     }
     ++checked;
@@ -266,8 +268,8 @@ TEST(MerkleTest, InclusionMatchesReferenceForEverySizeAndIndex) {
     for (uint64_t m = 0; m < n; ++m) {
       reads = 0;
       Result<std::vector<Hash>> proof = InclusionProof(m, n, reader);
-      ASSERT_TRUE(proof.ok()) << m << "/" << n << ": "
-                              << proof.status().ToString();
+      ASSERT_TRUE(proof.ok())
+          << m << "/" << n << ": " << proof.status().ToString();
       ASSERT_EQ(*proof, reference::Path(m, Prefix(leaves, n))) << m << "/" << n;
       ASSERT_LE(reads, 2 * std::bit_width(n)) << m << "/" << n;
       Status st = VerifyInclusion(m, n, LeafHash(leaves[m]), *proof, root);
@@ -277,7 +279,7 @@ TEST(MerkleTest, InclusionMatchesReferenceForEverySizeAndIndex) {
 }
 
 TEST(MerkleTest, ConsistencyMatchesReferenceForEveryPair) {
-  constexpr uint64_t kMax = 130;
+  constexpr uint64_t kMax = 300;
   std::vector<std::string> leaves = MakeLeaves(kMax);
   reference::MthMemo memo;  // the reference is O(n) per proof otherwise
   MemoryTree tree = TreeOf(leaves);
@@ -291,8 +293,8 @@ TEST(MerkleTest, ConsistencyMatchesReferenceForEveryPair) {
     for (uint64_t m = 0; m <= n; ++m) {
       reads = 0;
       Result<std::vector<Hash>> proof = ConsistencyProof(m, n, reader);
-      ASSERT_TRUE(proof.ok()) << m << "->" << n << ": "
-                              << proof.status().ToString();
+      ASSERT_TRUE(proof.ok())
+          << m << "->" << n << ": " << proof.status().ToString();
       std::vector<Hash> want;
       if (m > 0) want = reference::Proof(m, Prefix(leaves, n));
       ASSERT_EQ(*proof, want) << m << "->" << n;
@@ -309,7 +311,7 @@ TEST(MerkleTest, LargeRandomSizesMatchReference) {
   reference::MthMemo memo;  // the reference is O(n) per proof otherwise
   MemoryTree tree = TreeOf(leaves);
   std::vector<uint64_t> sizes = {1023, 1024, 1025, 4095, 4096, 4097, 5000};
-  for (int i = 0; i < 5; ++i) sizes.push_back(1000 + rng() % 4001);
+  for (int i = 0; i < 8; ++i) sizes.push_back(1000 + rng() % 4001);
   for (uint64_t n : sizes) {
     SCOPED_TRACE("size " + std::to_string(n));
     int reads = 0;
@@ -317,17 +319,18 @@ TEST(MerkleTest, LargeRandomSizesMatchReference) {
     Hash root = reference::Mth(Prefix(leaves, n));
     ASSERT_EQ(*RootAt(n, reader), root);
     std::vector<uint64_t> indexes = {0, n - 1, n / 2};
-    for (int i = 0; i < 12; ++i) indexes.push_back(rng() % n);
+    for (int i = 0; i < 40; ++i) indexes.push_back(rng() % n);
     for (uint64_t m : indexes) {
       reads = 0;
       Result<std::vector<Hash>> proof = InclusionProof(m, n, reader);
       ASSERT_TRUE(proof.ok());
       EXPECT_LE(reads, 2 * std::bit_width(n));
       EXPECT_EQ(*proof, reference::Path(m, Prefix(leaves, n))) << m;
-      EXPECT_TRUE(VerifyInclusion(m, n, LeafHash(leaves[m]), *proof, root).ok());
+      EXPECT_TRUE(
+          VerifyInclusion(m, n, LeafHash(leaves[m]), *proof, root).ok());
     }
     std::vector<uint64_t> olds = {1, n - 1, n, 512};
-    for (int i = 0; i < 6; ++i) olds.push_back(1 + rng() % n);
+    for (int i = 0; i < 40; ++i) olds.push_back(1 + rng() % n);
     for (uint64_t m : olds) {
       reads = 0;
       Result<std::vector<Hash>> proof = ConsistencyProof(m, n, reader);
@@ -337,6 +340,29 @@ TEST(MerkleTest, LargeRandomSizesMatchReference) {
       Hash old_root = reference::Mth(Prefix(leaves, m));
       EXPECT_TRUE(VerifyConsistency(m, n, old_root, root, *proof).ok()) << m;
     }
+  }
+}
+
+// The memo used above only skips repeated evaluations; check that it
+// changes nothing.
+TEST(MerkleTest, ReferenceMemoIsTransparent) {
+  std::vector<std::string> leaves = MakeLeaves(37);
+  std::vector<std::vector<Hash>> plain;
+  for (uint64_t n = 1; n <= leaves.size(); ++n) {
+    for (uint64_t m = 0; m < n; ++m) {
+      plain.push_back(reference::Path(m, Prefix(leaves, n)));
+      plain.push_back(reference::Proof(m + 1, Prefix(leaves, n)));
+    }
+    plain.push_back({reference::Mth(Prefix(leaves, n))});
+  }
+  reference::MthMemo memo;
+  size_t i = 0;
+  for (uint64_t n = 1; n <= leaves.size(); ++n) {
+    for (uint64_t m = 0; m < n; ++m) {
+      ASSERT_EQ(reference::Path(m, Prefix(leaves, n)), plain[i++]);
+      ASSERT_EQ(reference::Proof(m + 1, Prefix(leaves, n)), plain[i++]);
+    }
+    ASSERT_EQ(std::vector<Hash>{reference::Mth(Prefix(leaves, n))}, plain[i++]);
   }
 }
 
@@ -364,8 +390,9 @@ TEST(MerkleTest, HugeSizesUseFewReads) {
 // --------------------------------------------------------------- tampering
 
 TEST(MerkleTest, TamperedInclusionProofsAreRejectedWithExactCodes) {
-  constexpr uint64_t kMax = 40;
+  constexpr uint64_t kMax = 64;
   std::vector<std::string> leaves = MakeLeaves(kMax + 1);
+  reference::MthMemo memo;
   MemoryTree tree = TreeOf(leaves);
   std::vector<Hash> roots;
   for (uint64_t n = 0; n <= kMax + 1; ++n) {
@@ -382,9 +409,9 @@ TEST(MerkleTest, TamperedInclusionProofsAreRejectedWithExactCodes) {
       Hash leaf = LeafHash(leaves[m]);
       ASSERT_TRUE(VerifyInclusion(m, n, leaf, proof, root).ok());
       for (size_t i = 0; i < proof.size(); ++i) {
-        EXPECT_EQ(VerifyInclusion(m, n, leaf, Flip(proof, i, i % 32), root)
-                      .code(),
-                  StatusCode::kDataLoss);
+        EXPECT_EQ(
+            VerifyInclusion(m, n, leaf, Flip(proof, i, i % 32), root).code(),
+            StatusCode::kDataLoss);
       }
       // Extra element, missing element.
       std::vector<Hash> longer = proof;
@@ -397,9 +424,8 @@ TEST(MerkleTest, TamperedInclusionProofsAreRejectedWithExactCodes) {
                   StatusCode::kInvalidArgument);
       }
       // Wrong leaf, wrong root.
-      EXPECT_EQ(
-          VerifyInclusion(m, n, LeafHash("other"), proof, root).code(),
-          StatusCode::kDataLoss);
+      EXPECT_EQ(VerifyInclusion(m, n, LeafHash("other"), proof, root).code(),
+                StatusCode::kDataLoss);
       EXPECT_EQ(VerifyInclusion(m, n, leaf, proof, LeafHash("x")).code(),
                 StatusCode::kDataLoss);
       // Wrong index / wrong size: a proof of the right length for the
@@ -446,15 +472,17 @@ TEST(MerkleTest, TamperedInclusionProofsAreRejectedWithExactCodes) {
 }
 
 TEST(MerkleTest, TamperedConsistencyProofsAreRejectedWithExactCodes) {
-  constexpr uint64_t kMax = 40;
+  constexpr uint64_t kMax = 64;
   std::vector<std::string> leaves = MakeLeaves(kMax + 1);
+  reference::MthMemo memo;
   MemoryTree tree = TreeOf(leaves);
   std::vector<Hash> roots;
   for (uint64_t n = 0; n <= kMax + 1; ++n) {
     roots.push_back(reference::Mth(Prefix(leaves, n)));
   }
   auto ref_len = [&](uint64_t m, uint64_t n) -> size_t {
-    return (m == 0 || m == n) ? 0 : reference::Proof(m, Prefix(leaves, n)).size();
+    return (m == 0 || m == n) ? 0
+                              : reference::Proof(m, Prefix(leaves, n)).size();
   };
   for (uint64_t n = 1; n <= kMax; ++n) {
     for (uint64_t m = 1; m < n; ++m) {
@@ -462,8 +490,7 @@ TEST(MerkleTest, TamperedConsistencyProofsAreRejectedWithExactCodes) {
       std::vector<Hash> proof = *ConsistencyProof(m, n, tree.Reader());
       ASSERT_TRUE(VerifyConsistency(m, n, roots[m], roots[n], proof).ok());
       for (size_t i = 0; i < proof.size(); ++i) {
-        EXPECT_EQ(VerifyConsistency(m, n, roots[m], roots[n],
-                                    Flip(proof, i, 7))
+        EXPECT_EQ(VerifyConsistency(m, n, roots[m], roots[n], Flip(proof, i, 7))
                       .code(),
                   StatusCode::kDataLoss);
       }
@@ -606,7 +633,8 @@ TEST(MerkleFrontierTest, LoadReproducesTheFrontier) {
       EXPECT_EQ(f.Root(), reference::Mth(Prefix(leaves, i + 1)));
     }
   }
-  Result<MerkleFrontier> missing = MerkleFrontier::Load(kMax + 1, tree.Reader());
+  Result<MerkleFrontier> missing =
+      MerkleFrontier::Load(kMax + 1, tree.Reader());
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
 }

@@ -54,7 +54,8 @@ NoteSigner SignerFromSkey(std::string_view skey) {
   GoSigner g = ParseGoSkey(skey);
   Result<PrivateKey> key = PrivateKey::FromSeed(g.seed);
   EXPECT_TRUE(key.ok());
-  Result<NoteSigner> signer = NoteSigner::Create(g.name, std::move(key).value());
+  Result<NoteSigner> signer =
+      NoteSigner::Create(g.name, std::move(key).value());
   EXPECT_TRUE(signer.ok()) << signer.status().ToString();
   return std::move(signer).value();
 }
@@ -173,7 +174,8 @@ TEST(NoteTest, EnochRootFromZeroSeed) {
   EXPECT_EQ(parsed->signatures[1].name, "EnochRoot");
   EXPECT_EQ(parsed->signatures[1].key_id, 0xaf0cfe78u);
   EXPECT_EQ(parsed->signatures[1].signature.size(), 64u);
-  NoteVerifier peter = VerifierFrom(Str(v.at("vectors").as_array()[0].at("vkey")));
+  NoteVerifier peter =
+      VerifierFrom(Str(v.at("vectors").as_array()[0].at("vkey")));
   EXPECT_TRUE(peter.Open(two).ok());
   EXPECT_TRUE(signer->Verifier().Open(two).ok());
 }
@@ -262,7 +264,8 @@ TEST(NoteTest, OpenWithTheWrongKey) {
   ASSERT_TRUE(parsed.ok());
   std::string forged;
   // Re-label the line with the impostor's key id, keeping a's signature.
-  std::string sig = std::string("\0\0\0\0", 4) + parsed->signatures[0].signature;
+  std::string sig =
+      std::string("\0\0\0\0", 4) + parsed->signatures[0].signature;
   for (int i = 0; i < 4; ++i) {
     sig[i] = static_cast<char>(impostor.key_id() >> (24 - 8 * i));
   }
@@ -288,11 +291,11 @@ TEST(NoteTest, TamperedTextDoesNotVerify) {
   // Flipping a signature byte.
   Result<Note> parsed = ParseNote(note);
   ASSERT_TRUE(parsed.ok());
-  std::string sig = std::string("\xc7\x4f\x20\xa3", 4) +
-                    parsed->signatures[0].signature;
+  std::string sig =
+      std::string("\xc7\x4f\x20\xa3", 4) + parsed->signatures[0].signature;
   sig[10] ^= 1;
-  std::string bad_sig = parsed->text + "\n" + kDash + " PeterNeumann " +
-                        Base64Encode(sig) + "\n";
+  std::string bad_sig =
+      parsed->text + "\n" + kDash + " PeterNeumann " + Base64Encode(sig) + "\n";
   EXPECT_EQ(verifier.Open(bad_sig).status(),
             Unauthenticated("signature by PeterNeumann does not verify"));
   // A good signature among bad ones is enough.
@@ -305,7 +308,8 @@ TEST(NoteTest, ParseRejections) {
   const std::string line =
       kDash +
       " PeterNeumann "
-      "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngo"
+      "x08go/ZJkuBS9UG/"
+      "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngo"
       "tpRZb6KE6RyyBwJnAM=\n";
   ASSERT_TRUE(ParseNote("text\n\n" + line).ok());
 
@@ -314,15 +318,16 @@ TEST(NoteTest, ParseRejections) {
   ExpectInvalid(ParseNote("text\n" + line).status(),
                 "note has no blank line before its signatures");
   ExpectInvalid(ParseNote("text\n\n").status(), "note has no signatures");
-  ExpectInvalid(ParseNote("text\n\n" + line.substr(0, line.size() - 1)).status(),
-                "note does not end with a newline");
+  ExpectInvalid(
+      ParseNote("text\n\n" + line.substr(0, line.size() - 1)).status(),
+      "note does not end with a newline");
   ExpectInvalid(ParseNote("text\n\n" + line + "\n").status(),
                 "note has no signatures");  // trailing blank line
   ExpectInvalid(ParseNote("text\n\n- PeterNeumann AAAAAAAA\n").status(),
                 "note signature line 1 does not start with \"\xe2\x80\x94 \"");
-  ExpectInvalid(ParseNote("text\n\n" + line + kDash + "PeterNeumann AAAA\n")
-                    .status(),
-                "note signature line 2 does not start with \"\xe2\x80\x94 \"");
+  ExpectInvalid(
+      ParseNote("text\n\n" + line + kDash + "PeterNeumann AAAA\n").status(),
+      "note signature line 2 does not start with \"\xe2\x80\x94 \"");
   ExpectInvalid(ParseNote("text\n\n" + kDash + " PeterNeumann\n").status(),
                 "note signature line 1 has no space between name and "
                 "signature");
@@ -345,7 +350,10 @@ TEST(NoteTest, ParseRejections) {
                 "note has a control character at byte 2");
   ExpectInvalid(ParseNote("text\r\n\n" + line).status(),
                 "note has a control character at byte 4");
-  ExpectInvalid(ParseNote("t\xff" "ext\n\n" + line).status(),
+  ExpectInvalid(ParseNote("t\xff"
+                          "ext\n\n" +
+                          line)
+                    .status(),
                 "note is not valid UTF-8 at byte 1");
   ExpectInvalid(ParseNote("t\xc0\xaf\n\n" + line).status(),  // overlong '/'
                 "note is not valid UTF-8 at byte 1");
@@ -378,7 +386,8 @@ TEST(NoteTest, OpenPassesParseErrorsThrough) {
 TEST(NoteTest, SignRequirements) {
   Result<PrivateKey> key = PrivateKey::Generate();
   ASSERT_TRUE(key.ok());
-  Result<NoteSigner> signer = NoteSigner::Create("example.com/log", std::move(*key));
+  Result<NoteSigner> signer =
+      NoteSigner::Create("example.com/log", std::move(*key));
   ASSERT_TRUE(signer.ok());
   ExpectInvalid(signer->Sign("no newline").status(),
                 "note text must end with a newline");
@@ -392,8 +401,7 @@ TEST(NoteTest, SignRequirements) {
   ASSERT_TRUE(text.ok()) << text.status().ToString();
   EXPECT_EQ(*text, "a\n\nb\n\n");
   ExpectInvalid(signer->Sign(std::string(kMaxNoteBytes, 'a') + "\n").status(),
-                "signed note would be " +
-                    std::to_string(kMaxNoteBytes + 115) +
+                "signed note would be " + std::to_string(kMaxNoteBytes + 115) +
                     " bytes, over the limit of 1048576");
 }
 
@@ -405,12 +413,15 @@ TEST(NoteTest, KeyNames) {
                 "key name has a space or control character at byte 1");
   ExpectInvalid(ValidateKeyName("a\nb"),
                 "key name has a space or control character at byte 1");
-  ExpectInvalid(ValidateKeyName("a\xc2\xa0" "b"),  // NBSP
+  ExpectInvalid(ValidateKeyName("a\xc2\xa0"
+                                "b"),  // NBSP
                 "key name has a space or control character at byte 1");
-  ExpectInvalid(ValidateKeyName("a\xe3\x80\x80" "b"),  // ideographic space
+  ExpectInvalid(ValidateKeyName("a\xe3\x80\x80"
+                                "b"),  // ideographic space
                 "key name has a space or control character at byte 1");
   ExpectInvalid(ValidateKeyName("a+b"), "key name has a '+' at byte 1");
-  ExpectInvalid(ValidateKeyName("a\xff"), "key name is not valid UTF-8 at byte 1");
+  ExpectInvalid(ValidateKeyName("a\xff"),
+                "key name is not valid UTF-8 at byte 1");
   Result<PrivateKey> key = PrivateKey::Generate();
   ASSERT_TRUE(key.ok());
   ExpectInvalid(NoteSigner::Create("bad name", std::move(*key)).status(),
@@ -481,7 +492,8 @@ TEST(CheckpointTest, ParseRejections) {
   };
   ASSERT_TRUE(Checkpoint::Parse("o\n1\n" + root + "\n").ok());
   ExpectInvalid(err(""), "checkpoint body must end with a newline");
-  ExpectInvalid(err("o\n1\n" + root), "checkpoint body must end with a newline");
+  ExpectInvalid(err("o\n1\n" + root),
+                "checkpoint body must end with a newline");
   ExpectInvalid(err("o\n1\n"),
                 "checkpoint body needs origin, size and root lines, has 2 "
                 "lines");

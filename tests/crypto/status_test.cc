@@ -23,7 +23,8 @@ TEST(StatusTest, ToStringWithAndWithoutRule) {
 }
 
 TEST(StatusTest, WithContextKeepsCodeAndRule) {
-  Status s = Unauthenticated("bad signature", "sig.rule").WithContext("event 7");
+  Status s =
+      Unauthenticated("bad signature", "sig.rule").WithContext("event 7");
   EXPECT_EQ(s.code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(s.message(), "event 7: bad signature");
   EXPECT_EQ(s.rule(), "sig.rule");
@@ -37,8 +38,7 @@ TEST(StatusTest, CodeNames) {
   EXPECT_EQ(StatusCodeName(StatusCode::kConflict), "conflict");
   EXPECT_EQ(StatusCodeName(StatusCode::kRuleViolation), "rule_violation");
   EXPECT_EQ(StatusCodeName(StatusCode::kUnauthenticated), "unauthenticated");
-  EXPECT_EQ(StatusCodeName(StatusCode::kPermissionDenied),
-            "permission_denied");
+  EXPECT_EQ(StatusCodeName(StatusCode::kPermissionDenied), "permission_denied");
   EXPECT_EQ(StatusCodeName(StatusCode::kDataLoss), "data_loss");
   EXPECT_EQ(StatusCodeName(StatusCode::kUnavailable), "unavailable");
   EXPECT_EQ(StatusCodeName(StatusCode::kResourceExhausted),

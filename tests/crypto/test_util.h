@@ -16,8 +16,8 @@
 namespace paraphe::crypto::testing {
 
 inline std::string ReadTestFile(std::string_view name) {
-  std::string path = std::string(PARAPHE_SOURCE_DIR) + "/tests/testdata/" +
-                     std::string(name);
+  std::string path =
+      std::string(PARAPHE_SOURCE_DIR) + "/tests/testdata/" + std::string(name);
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in.good()) << "cannot open " << path;
   std::ostringstream ss;

@@ -86,3 +86,30 @@ TEST(ExamplesTest, SeedHistoryAppliesAndEndsInTheExpectedState) {
 
 }  // namespace
 }  // namespace paraphe::ledger
+
+namespace paraphe::ledger {
+namespace {
+
+// Every example in docs/EVENTS.md is a valid event.
+TEST(ExamplesTest, EventsDocExamplesParse) {
+  const std::string doc = ReadFile(std::filesystem::path(PARAPHE_SOURCE_DIR) /
+                                   "docs" / "EVENTS.md");
+  ASSERT_FALSE(doc.empty());
+  size_t checked = 0;
+  for (size_t pos = doc.find("```json\n"); pos != std::string::npos;
+       pos = doc.find("```json\n", pos)) {
+    pos += 8;
+    const size_t end = doc.find("```", pos);
+    ASSERT_NE(end, std::string::npos);
+    const std::string block = doc.substr(pos, end - pos);
+    pos = end + 3;
+    if (block.find("{ ... }") != std::string::npos) continue;  // envelope
+    auto e = ParseEvent(block);
+    EXPECT_TRUE(e.ok()) << e.status().ToString() << "\n" << block;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 15u);
+}
+
+}  // namespace
+}  // namespace paraphe::ledger

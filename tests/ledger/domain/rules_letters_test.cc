@@ -175,6 +175,7 @@ TEST(LetterRulesTest, LetterChecks) {
 TEST(TerminationRulesTest, SixMonthsDateToDateClampedThenPaymentsAndAmendmentsStop) {
   for (bool extend : {false, true}) {
     Harness h;
+    h.recorded_at_ms = testing::UtcMs("2040-01-01");
     h.RegisterAndSign(testing::RegOptions().WithEnd("2030-12-31").WithExtend(extend));
     ASSERT_TRUE(h.Notify("2026-02-20").ok());
     EXPECT_VIOLATION(h.SendLetter("crpv-signatory", "2031-01-01", "T0", "termination"),

@@ -86,8 +86,8 @@ TEST(PaymentRulesTest, ExecutionNeedsAnOrderedUnsuspendedMandat) {
   EXPECT_EQ(OrderedCents(h.state), 20000000);
   const Mandat* m = FindMandat(h.state, 2026, "M2");
   ASSERT_NE(m, nullptr);
-  EXPECT_EQ(m->ordered_seq, 8u);
-  EXPECT_EQ(m->executed_seq, std::optional<uint64_t>(9));
+  EXPECT_EQ(m->ordered_seq, 7u);
+  EXPECT_EQ(m->executed_seq, std::optional<uint64_t>(8));
   EXPECT_EQ(m->executed_date, D("2026-03-04"));
 }
 

@@ -1,0 +1,295 @@
+// End-to-end tests of Ledger::Submit on the seed convention's example
+// history: signature and key checks, rules, idempotency, conflicts, replay,
+// snapshots and the finance view.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include <thread>
+
+#include "crypto/merkle.h"
+#include "crypto/note.h"
+#include "ledger/domain/state.h"
+#include "ledger/internal/keys.h"
+#include "ledger/ledger.h"
+#include "tests/ledger/demo_history.h"
+#include "tests/ledger/test_util.h"
+
+namespace paraphe::ledger {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using ::testing::HasSubstr;
+
+// 2026-11-26T12:00:00Z: after every business date of the example.
+constexpr int64_t kNowMs = 1'795'694'400'000LL;
+
+class LedgerSubmitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = test::TempDir("submit");
+    dir_ = root_ / "data";
+    payloads_ = test::ExamplePayloads();
+    signer_ = std::make_unique<test::DemoSigner>(payloads_[0]);
+    InitOptions io;
+    io.origin = "paraphe.test/seed";
+    io.operator_key_pem = test::DemoKey("operator").ToPem();
+    auto init = Ledger::Init(dir_, io);
+    ASSERT_TRUE(init.ok()) << init.status().ToString();
+  }
+  void TearDown() override {
+    ledger_.reset();
+    fs::remove_all(root_);
+  }
+
+  void OpenLedger(LedgerOptions o = {}) {
+    ledger_.reset();
+    o.clock = [] { return kNowMs; };
+    auto l = Ledger::Open(dir_, o);
+    ASSERT_TRUE(l.ok()) << l.status().ToString();
+    ledger_ = std::move(*l);
+  }
+
+  // payloads_[i] with expected_version i, signed by its actor's demo key.
+  std::string Signed(size_t i) {
+    json::object p = payloads_[i];
+    p["expected_version"] = i;
+    return signer_->Sign(p);
+  }
+
+  void SubmitAll() {
+    for (size_t i = 0; i < payloads_.size(); ++i) {
+      auto r = ledger_->Submit(Signed(i));
+      ASSERT_TRUE(r.ok()) << i << ": " << r.status().ToString();
+      EXPECT_EQ(r->seq, i);
+      EXPECT_EQ(r->version, i + 1);
+    }
+  }
+
+  std::string Convention() const {
+    return std::string(payloads_[0].at("convention").as_string());
+  }
+
+  fs::path root_, dir_;
+  std::vector<json::object> payloads_;
+  std::unique_ptr<test::DemoSigner> signer_;
+  std::unique_ptr<Ledger> ledger_;
+};
+
+TEST_F(LedgerSubmitTest, WholeExampleHistoryIsAcceptedAndReplays) {
+  OpenLedger();
+  SubmitAll();
+  auto state = ledger_->State(Convention());
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  EXPECT_EQ(state->version, payloads_.size());
+  EXPECT_EQ(PaidCents(*state), 20'000'000);
+  EXPECT_EQ(state->signatures.size(), 2u);
+  EXPECT_EQ(state->end_date.ToString(), "2027-06-30");  // extended by the avenant
+  EXPECT_EQ(Phase(*state, *Date::Parse("2026-11-26")), "in_force");
+
+  auto list = ledger_->ListConventions();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].at("convention").as_string(), Convention());
+  EXPECT_EQ(list[0].at("phase").as_string(), "in_force");
+
+  // A fresh process replays the log to the same state.
+  OpenLedger();
+  auto replayed = ledger_->State(Convention());
+  ASSERT_TRUE(replayed.ok());
+  EXPECT_TRUE(*replayed == *state);
+}
+
+TEST_F(LedgerSubmitTest, ResubmittingTheSameJwsReturnsTheOriginalReceipt) {
+  OpenLedger();
+  SubmitAll();
+  auto again = ledger_->Submit(Signed(3));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->seq, 3u);
+  EXPECT_EQ(again->version, 4u);
+  EXPECT_EQ(ledger_->size(), payloads_.size());
+}
+
+TEST_F(LedgerSubmitTest, StaleExpectedVersionIsAConflictNamingTheCurrentVersion) {
+  OpenLedger();
+  SubmitAll();
+  json::object p = payloads_[6];  // a committee decision, valid in itself
+  p["expected_version"] = 3;
+  p["data"].as_object()["decisions"] = "Another decision";
+  auto r = ledger_->Submit(signer_->Sign(p));
+  EXPECT_EQ(r.status().code(), StatusCode::kConflict);
+  EXPECT_EQ(r.status().rule(), "version.conflict");
+  EXPECT_THAT(r.status().message(), HasSubstr(std::to_string(payloads_.size())));
+}
+
+TEST_F(LedgerSubmitTest, TamperedSignatureIsUnauthenticated) {
+  OpenLedger();
+  std::string jws = Signed(0);
+  jws[jws.size() - 5] = jws[jws.size() - 5] == 'A' ? 'B' : 'A';
+  auto r = ledger_->Submit(jws);
+  EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(r.status().rule(), "signature.invalid");
+  EXPECT_EQ(ledger_->size(), 0u);
+}
+
+TEST_F(LedgerSubmitTest, UnregisteredKeyIsUnauthenticated) {
+  OpenLedger();
+  ASSERT_TRUE(ledger_->Submit(Signed(0)).ok());
+  json::object p = payloads_[1];
+  p["expected_version"] = 1;
+  auto stranger = crypto::PrivateKey::Generate();
+  auto r = ledger_->Submit(crypto::JwsSign(json::serialize(p), *stranger));
+  EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(r.status().rule(), "key.unknown");
+}
+
+TEST_F(LedgerSubmitTest, MalformedInputIsInvalidArgumentAndRecordsNothing) {
+  OpenLedger();
+  EXPECT_EQ(ledger_->Submit("not a jws").status().code(), StatusCode::kInvalidArgument);
+  auto key = test::DemoKey("operator");
+  auto r = ledger_->Submit(crypto::JwsSign("{\"type\":\"Nope\"}", key));
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger_->Submit(std::string(crypto::kMaxJwsBytes + 1, 'a')).status().code(),
+            StatusCode::kResourceExhausted);
+  EXPECT_EQ(ledger_->size(), 0u);
+}
+
+TEST_F(LedgerSubmitTest, SecondPaymentIsARuleViolation) {
+  OpenLedger();
+  SubmitAll();
+  json::object p = payloads_[4];  // PaymentOrdered
+  p["expected_version"] = payloads_.size();
+  p["data"].as_object()["mandat"] = "2026-009999";
+  auto r = ledger_->Submit(signer_->Sign(p));
+  EXPECT_EQ(r.status().code(), StatusCode::kRuleViolation);
+  EXPECT_FALSE(r.status().rule().empty());
+  EXPECT_EQ(ledger_->size(), payloads_.size());
+}
+
+TEST_F(LedgerSubmitTest, AsOfSeqAndDateSeeAPrefix) {
+  OpenLedger();
+  SubmitAll();
+  AsOf at_seq;
+  at_seq.seq = 2;  // registration and both signatures
+  auto s = ledger_->State(Convention(), at_seq);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->version, 3u);
+  EXPECT_EQ(PaidCents(*s), 0);
+
+  AsOf before;
+  before.date = "2026-01-01";
+  EXPECT_EQ(ledger_->State(Convention(), before).status().code(), StatusCode::kNotFound);
+  AsOf bad;
+  bad.date = "2026-13-01";
+  EXPECT_EQ(ledger_->State(Convention(), bad).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger_->State("no-such-convention").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(LedgerSubmitTest, SnapshotsGiveTheSameStateAsFullReplayAndCanBeDeleted) {
+  LedgerOptions o;
+  o.snapshot_every = 2;
+  OpenLedger(o);
+  SubmitAll();
+  auto with_snapshots = ledger_->State(Convention());
+  ASSERT_TRUE(with_snapshots.ok());
+  AsOf all;
+  all.seq = ledger_->size();  // forces a replay from the first event
+  auto full = ledger_->State(Convention(), all);
+  ASSERT_TRUE(full.ok());
+  EXPECT_TRUE(*with_snapshots == *full);
+  ledger_.reset();
+
+  // Snapshots are a cache: delete them all and the answer is the same.
+  {
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfds;
+    for (size_t i = 0; i < internal::kCfCount; ++i) {
+      cfds.emplace_back(internal::kCfNames[i], rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), (dir_ / "db").string(), cfds, &cfs,
+                                  &raw).ok());
+    std::unique_ptr<rocksdb::Iterator> it(
+        raw->NewIterator(rocksdb::ReadOptions(), cfs[internal::kSnapshots]));
+    int deleted = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ASSERT_TRUE(raw->Delete(rocksdb::WriteOptions(), cfs[internal::kSnapshots], it->key()).ok());
+      ++deleted;
+    }
+    EXPECT_GT(deleted, 0);
+    it.reset();
+    for (auto* h : cfs) raw->DestroyColumnFamilyHandle(h);
+    delete raw;
+  }
+  OpenLedger(o);
+  auto without = ledger_->State(Convention());
+  ASSERT_TRUE(without.ok());
+  EXPECT_TRUE(*without == *full);
+}
+
+TEST_F(LedgerSubmitTest, PaymentsViewCarriesProofsThatVerify) {
+  OpenLedger();
+  SubmitAll();
+  auto view = ledger_->PaymentsJson(Convention());
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  EXPECT_EQ(view->at("paid_cents").as_int64(), 20'000'000);
+  auto verifier = crypto::NoteVerifier::FromVerifierKey(ledger_->verifier_key());
+  auto body = verifier->Open(std::string(view->at("checkpoint").as_string()));
+  ASSERT_TRUE(body.ok());
+  auto cp = crypto::Checkpoint::Parse(*body);
+  const auto& mandats = view->at("mandats").as_array();
+  ASSERT_EQ(mandats.size(), 1u);
+  for (const char* step : {"ordered", "executed"}) {
+    const auto& proof = mandats[0].at(step).at("inclusion_proof").as_object();
+    std::vector<crypto::Hash> path;
+    for (const auto& h : proof.at("proof").as_array()) {
+      auto raw = crypto::Base64Decode(h.as_string());
+      crypto::Hash hash;
+      std::copy(raw->begin(), raw->end(), hash.begin());
+      path.push_back(hash);
+    }
+    auto leaf = crypto::Base64Decode(proof.at("leaf_data").as_string());
+    EXPECT_TRUE(crypto::VerifyInclusion(proof.at("index").as_uint64(), cp->size,
+                                        crypto::LeafHash(*leaf), path, cp->root)
+                    .ok())
+        << step;
+  }
+}
+
+TEST_F(LedgerSubmitTest, RacingSubmissionsExactlyOneWinsEachVersion) {
+  OpenLedger();
+  SubmitAll();
+  const uint64_t base = payloads_.size();
+  constexpr int kThreads = 4, kRounds = 10;
+  std::atomic<int> won{0}, conflicts{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int attempt = 0;; ++attempt) {
+        uint64_t v = ledger_->State(Convention())->version;
+        if (v >= base + kRounds) return;
+        json::object p = payloads_[6];  // CommitteeDecision
+        p["expected_version"] = v;
+        p["data"].as_object()["decisions"] =
+            "attempt " + std::to_string(attempt) + " by " + std::to_string(t);
+        auto r = ledger_->Submit(signer_->Sign(p));
+        if (r.ok()) {
+          EXPECT_EQ(r->version, v + 1);
+          ++won;
+        } else {
+          EXPECT_EQ(r.status().code(), StatusCode::kConflict) << r.status().ToString();
+          ++conflicts;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  // Every round's version was won by exactly one thread.
+  EXPECT_EQ(won.load(), kRounds);
+  EXPECT_EQ(ledger_->size(), base + kRounds);
+  EXPECT_EQ(ledger_->State(Convention())->version, base + kRounds);
+}
+
+}  // namespace
+}  // namespace paraphe::ledger
