@@ -1,11 +1,11 @@
 #include "api/access_log.h"
 
 #include <chrono>
-#include <cmath>
 #include <string>
 
-#include <boost/json/object.hpp>
+#include <boost/json/string.hpp>
 #include <boost/json/serialize.hpp>
+#include <fmt/format.h>
 
 #include "ledger/record.h"
 
@@ -16,17 +16,18 @@ void AccessLog::Write(const AccessLogLine& line) {
   int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  boost::json::object o;
-  o["time"] = ledger::FormatTimestampMs(now_ms);
-  o["method"] = line.method;
+  auto str = [](std::string_view v) {  // a JSON string literal
+    return boost::json::serialize(boost::json::string(v));
+  };
   // Bound what a hostile client can make us write.
-  o["target"] = line.target.substr(0, 512);
-  o["route"] = line.route;
-  o["status"] = line.status;
-  o["ms"] = std::round(line.ms * 1000.0) / 1000.0;
-  if (!line.remote.empty()) o["remote"] = line.remote;
-  std::string text = boost::json::serialize(o);
-  text.push_back('\n');
+  std::string text = fmt::format(
+      "{{\"time\":{},\"method\":{},\"target\":{},\"route\":{},"
+      "\"status\":{},\"ms\":{:.3f}",
+      str(ledger::FormatTimestampMs(now_ms)), str(line.method),
+      str(line.target.substr(0, 512)), str(line.route), line.status,
+      line.ms);
+  if (!line.remote.empty()) text += ",\"remote\":" + str(line.remote);
+  text += "}\n";
   std::lock_guard lock(mu_);
   std::fwrite(text.data(), 1, text.size(), out_);
   std::fflush(out_);

@@ -1,5 +1,7 @@
 #include "api/listener.h"
 
+#include <array>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
 
@@ -22,6 +24,21 @@ std::string RejectionBytes() {
   }
   out += "\r\n" + res.body();
   return out;
+}
+
+// Reads until EOF, error or the stream's deadline; `keep` holds the state.
+template <class Keep, class Buffer>
+void DrainAndClose(Keep keep, PlainStream& stream, Buffer& scratch) {
+  stream.async_read_some(
+      net::buffer(scratch),
+      [keep, &stream, &scratch](beast::error_code ec, size_t) {
+        if (ec) {
+          beast::error_code ignored;
+          stream.socket().close(ignored);
+          return;
+        }
+        DrainAndClose(keep, stream, scratch);
+      });
 }
 
 }  // namespace
@@ -99,13 +116,23 @@ void Listener::Reject(tcp::socket socket) {
     socket.close(ignored);
     return;
   }
-  auto s = std::make_shared<tcp::socket>(std::move(socket));
-  auto bytes = std::make_shared<std::string>(RejectionBytes());
-  net::async_write(*s, net::buffer(*bytes),
-                   [s, bytes](beast::error_code, size_t) {
+  // Write the 503, half-close, then drain briefly so that the client reads
+  // the answer instead of a reset.
+  struct Rejection {
+    explicit Rejection(tcp::socket s) : stream(std::move(s)) {}
+    PlainStream stream;
+    std::string bytes = RejectionBytes();
+    std::array<char, 4096> scratch{};
+  };
+  auto r = std::make_shared<Rejection>(std::move(socket));
+  r->stream.expires_after(std::chrono::seconds(1));
+  net::async_write(r->stream, net::buffer(r->bytes),
+                   [r](beast::error_code ec, size_t) {
+                     if (ec) return;
                      beast::error_code ignored;
-                     s->shutdown(tcp::socket::shutdown_both, ignored);
-                     s->close(ignored);
+                     r->stream.socket().shutdown(tcp::socket::shutdown_send,
+                                                 ignored);
+                     DrainAndClose(r, r->stream, r->scratch);
                    });
 }
 

@@ -1,5 +1,6 @@
 #include "api/server.h"
 
+#include <cstdio>
 #include <thread>
 
 #include <boost/asio/post.hpp>
@@ -33,8 +34,8 @@ Server::Server(ledger::Ledger& ledger, const ServerOptions& options)
     : options_(options),
       access_log_(options.access_log ? stderr : nullptr),
       router_(BuildRouter(ctx_, options.read_token)),
-      workers_(static_cast<size_t>(options.workers)),
-      ioc_(options.io_threads) {
+      ioc_(options.io_threads),
+      workers_(static_cast<size_t>(options.workers)) {
   ctx_.ledger = &ledger;
   ctx_.metrics = &metrics_;
   ctx_.run_on_worker = [this](std::function<void()> task) {
@@ -62,6 +63,7 @@ Result<std::unique_ptr<Server>> Server::Start(ledger::Ledger& ledger,
                                                  server->tls_.get());
   PARAPHE_RETURN_IF_ERROR(server->listener_->Open(endpoint));
   server->listener_->Run();
+  server->work_.emplace(server->ioc_.get_executor());
   for (int i = 0; i < options.io_threads; ++i) {
     server->threads_.emplace_back([s = server.get()] { s->ioc_.run(); });
   }
@@ -95,10 +97,18 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
           state_.pending_responses.load() > 0)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  if (ctx_.appends_in_flight.load() > 0 || state_.pending_responses.load() > 0) {
+    std::fprintf(stderr,
+                 "paraphed: shutdown grace over with %lld appends in flight, "
+                 "%lld responses pending\n",
+                 static_cast<long long>(ctx_.appends_in_flight.load()),
+                 static_cast<long long>(state_.pending_responses.load()));
+  }
   // A moment for the io threads to write the last responses.
   if (grace.count() > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  work_.reset();
   ioc_.stop();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();

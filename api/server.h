@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -60,8 +61,15 @@ class Server {
   Router router_;
   ServerState state_;
   std::unique_ptr<boost::asio::ssl::context> tls_;
-  boost::asio::thread_pool workers_;
   boost::asio::io_context ioc_;
+  // Keeps the io threads running while sessions only wait for the worker
+  // pool (once the listener stops, nothing else may be pending).
+  std::optional<boost::asio::executor_work_guard<
+      boost::asio::io_context::executor_type>>
+      work_;
+  // After ioc_: destroyed first, so that tasks it still holds release their
+  // sessions while the io_context exists.
+  boost::asio::thread_pool workers_;
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;

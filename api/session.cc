@@ -4,7 +4,9 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "api/problem.h"
@@ -74,10 +76,40 @@ void HttpSession<Stream>::DoRead() {
       [self = this->shared_from_this()](beast::error_code ec) {
         self->OnReadDeadline(ec);
       });
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = this->shared_from_this()](beast::error_code ec,
-                                                     size_t bytes) {
-                     self->OnRead(ec, bytes);
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = this->shared_from_this()](beast::error_code ec, size_t) {
+        self->OnHeader(ec);
+      });
+}
+
+template <class Stream>
+void HttpSession<Stream>::OnHeader(beast::error_code ec) {
+  if (ec || closed_ || parser_->is_done()) return OnRead(ec, 0);
+  auto read_body = [self = this->shared_from_this()] {
+    http::async_read(self->stream_, self->buffer_, *self->parser_,
+                     [self](beast::error_code ec, size_t bytes) {
+                       self->OnRead(ec, bytes);
+                     });
+  };
+  const auto& header = parser_->get();
+  auto expect = header.find(http::field::expect);
+  if (expect == header.end() ||
+      !beast::iequals(expect->value(), "100-continue") || writing_ ||
+      !queue_.empty()) {
+    return read_body();
+  }
+  // curl waits a second for this before sending a body over 1 KiB.
+  static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  writing_ = true;
+  beast::get_lowest_layer(stream_).expires_after(state_.limits.write_timeout);
+  net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                   [self = this->shared_from_this(), read_body](
+                       beast::error_code ec, size_t) {
+                     self->writing_ = false;
+                     beast::get_lowest_layer(self->stream_).expires_never();
+                     if (ec) return self->OnRead(ec, 0);
+                     read_body();
                    });
 }
 

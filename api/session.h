@@ -51,6 +51,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void Start();
   void DoRead();
+  void OnHeader(beast::error_code ec);
   void OnRead(beast::error_code ec, size_t bytes);
   void OnReadDeadline(beast::error_code ec);
   void Dispatch(std::shared_ptr<Request> request);

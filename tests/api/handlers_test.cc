@@ -84,7 +84,7 @@ class HandlersTest : public ::testing::Test {
 TEST_F(HandlersTest, EmptyLedgerReads) {
   Response cp = Get("/v1/log/checkpoint");
   EXPECT_EQ(cp.result(), http::status::ok);
-  EXPECT_EQ(cp[http::field::content_type], kTextType);
+  EXPECT_EQ(std::string(cp[http::field::content_type]), kTextType);
   EXPECT_THAT(cp.body(), StartsWith("paraphe.test/api\n0\n"));
   Response vk = Get("/v1/log/verifier-key");
   EXPECT_EQ(vk.body(), tl_->init.verifier_key + "\n");
@@ -123,7 +123,7 @@ TEST_F(HandlersTest, ParameterErrorsAre400) {
                  "/v1/subscribe?from_seq=abc"}) {
     Response res = Get(t);
     EXPECT_EQ(res.result(), http::status::bad_request) << t << res.body();
-    EXPECT_EQ(res[http::field::content_type], kProblemType) << t;
+    EXPECT_EQ(std::string(res[http::field::content_type]), kProblemType) << t;
   }
   EXPECT_EQ(Get("/v1/log/proof/inclusion?seq=1").result(),
             http::status::not_found);
@@ -135,9 +135,9 @@ TEST_F(HandlersTest, SubmitReceiptAndReads) {
   Response created = Post(reg + "\n");
   ASSERT_EQ(created.result(), http::status::created) << created.body();
   auto receipt = Json(created);
-  EXPECT_EQ(receipt.at("seq").as_uint64(), 0u);
+  EXPECT_EQ(receipt.at("seq").to_number<uint64_t>(), 0u);
   EXPECT_EQ(receipt.at("convention").as_string(), "conv-a");
-  EXPECT_EQ(receipt.at("version").as_uint64(), 1u);
+  EXPECT_EQ(receipt.at("version").to_number<uint64_t>(), 1u);
   EXPECT_FALSE(receipt.at("duplicate").as_bool());
   EXPECT_THAT(std::string(receipt.at("recorded_at").as_string()),
               HasSubstr("T"));
@@ -145,7 +145,7 @@ TEST_F(HandlersTest, SubmitReceiptAndReads) {
               StartsWith("paraphe.test/api\n1\n"));
   // The proof verifies against the root of the receipt's checkpoint.
   const auto& proof = receipt.at("inclusion_proof").as_object();
-  EXPECT_EQ(proof.at("tree_size").as_uint64(), 1u);
+  EXPECT_EQ(proof.at("tree_size").to_number<uint64_t>(), 1u);
   auto decode = [](const boost::json::value& v) {
     crypto::Hash h{};
     std::string bytes = *crypto::Base64Decode(v.as_string());
@@ -162,7 +162,7 @@ TEST_F(HandlersTest, SubmitReceiptAndReads) {
   // The same JWS again: 200 and the original receipt.
   Response again = Post(reg);
   EXPECT_EQ(again.result(), http::status::ok);
-  EXPECT_EQ(Json(again).at("seq").as_uint64(), 0u);
+  EXPECT_EQ(Json(again).at("seq").to_number<uint64_t>(), 0u);
   EXPECT_TRUE(Json(again).at("duplicate").as_bool());
 
   ASSERT_EQ(Post(c.PartySigned("metropole", 1)).result(),
@@ -177,20 +177,20 @@ TEST_F(HandlersTest, SubmitReceiptAndReads) {
             http::status::ok);
   auto events = Json(Get("/v1/conventions/conv-a/events"));
   ASSERT_EQ(events.at("events").as_array().size(), 2u);
-  EXPECT_EQ(events.at("events").as_array()[1].at("seq").as_uint64(), 1u);
+  EXPECT_EQ(events.at("events").as_array()[1].at("seq").to_number<uint64_t>(), 1u);
   EXPECT_EQ(Get("/v1/conventions/conv-a/payments").result(),
             http::status::ok);
 
   auto page = Json(Get("/v1/log/entries?limit=1"));
   EXPECT_EQ(page.at("entries").as_array().size(), 1u);
-  EXPECT_EQ(page.at("next").as_uint64(), 1u);
+  EXPECT_EQ(page.at("next").to_number<uint64_t>(), 1u);
   auto rest = Json(Get("/v1/log/entries?start=1"));
   EXPECT_EQ(rest.at("entries").as_array().size(), 1u);
   EXPECT_TRUE(rest.at("next").is_null());
   auto incl = Json(Get("/v1/log/proof/inclusion?seq=0&tree_size=2"));
-  EXPECT_EQ(incl.at("tree_size").as_uint64(), 2u);
+  EXPECT_EQ(incl.at("tree_size").to_number<uint64_t>(), 2u);
   auto cons = Json(Get("/v1/log/proof/consistency?from=1&to=2"));
-  EXPECT_EQ(cons.at("old_size").as_uint64(), 1u);
+  EXPECT_EQ(cons.at("old_size").to_number<uint64_t>(), 1u);
   EXPECT_THAT(Get("/metrics").body(),
               HasSubstr("paraphe_appends_total{result=\"duplicate\"} 1"));
 }
@@ -211,7 +211,7 @@ TEST_F(HandlersTest, SubmitErrorsMapToProblems) {
   // Stale expected_version: 409 naming the current version.
   Response stale = Post(c.PartySigned("metropole", 0));
   ASSERT_EQ(stale.result(), http::status::conflict) << stale.body();
-  EXPECT_EQ(Json(stale).at("current_version").as_uint64(), 1u);
+  EXPECT_EQ(Json(stale).at("current_version").to_number<uint64_t>(), 1u);
   // A clerk key may not sign the convention.
   auto env = c.Envelope("PartySigned", 1, "2026-02-10", "metropole", "clerk",
                         {{"party", "metropole"},
@@ -242,7 +242,7 @@ TEST_F(HandlersTest, DrainingRefusesAppends) {
   EXPECT_EQ(Get("/readyz").result(), http::status::service_unavailable);
   Response res = Post(test::TestConvention("c").Registration(tl_->operator_key));
   EXPECT_EQ(res.result(), http::status::service_unavailable);
-  EXPECT_EQ(res[http::field::retry_after], "1");
+  EXPECT_EQ(std::string(res[http::field::retry_after]), "1");
 }
 
 }  // namespace

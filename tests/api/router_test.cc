@@ -46,7 +46,7 @@ Router TestRouter(std::optional<std::string> token = std::nullopt) {
 }
 
 boost::json::object ProblemBody(const Response& res) {
-  EXPECT_EQ(res[http::field::content_type], kProblemType);
+  EXPECT_EQ(std::string(res[http::field::content_type]), kProblemType);
   return boost::json::parse(res.body()).as_object();
 }
 
@@ -78,7 +78,7 @@ TEST(RouterTest, WrongMethodIs405WithAllow) {
   Resolved res = r.Resolve(req);
   ASSERT_TRUE(res.error);
   EXPECT_EQ(res.error->result(), http::status::method_not_allowed);
-  EXPECT_EQ((*res.error)[http::field::allow], "POST");
+  EXPECT_EQ(std::string((*res.error)[http::field::allow]), "POST");
 }
 
 TEST(RouterTest, RepeatedQueryParameterIs400) {
@@ -149,7 +149,7 @@ TEST(ProblemTest, RuleAndCurrentVersionAreMembers) {
       Status(StatusCode::kConflict,
              "expected version 3 of c but its current version is 7",
              "version.conflict")));
-  EXPECT_EQ(conflict.at("current_version").as_uint64(), 7u);
+  EXPECT_EQ(conflict.at("current_version").to_number<uint64_t>(), 7u);
   EXPECT_EQ(CurrentVersionFromMessage("current_version=12"), 12u);
   EXPECT_EQ(CurrentVersionFromMessage("no number here"), std::nullopt);
 }

@@ -3,12 +3,15 @@
 // (docs/CLI.md). --server tests start paraphed on an ephemeral port when it
 // is built, and compare its answers with the local ones.
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -19,10 +22,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <boost/json.hpp>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "crypto/base64.h"
 #include "crypto/ed25519.h"
@@ -41,9 +40,11 @@ namespace json = boost::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const std::string kParaphe = std::string(PARAPHE_BINARY_DIR) + "/tools/paraphe/paraphe";
+const std::string kParaphe =
+    std::string(PARAPHE_BINARY_DIR) + "/tools/paraphe/paraphe";
 const std::string kParaphed = std::string(PARAPHE_BINARY_DIR) + "/api/paraphed";
-const std::string kExamples = std::string(PARAPHE_SOURCE_DIR) + "/examples/conventions";
+const std::string kExamples =
+    std::string(PARAPHE_SOURCE_DIR) + "/examples/conventions";
 const std::string kConvention = "metropole-amp-crpv-paca-2026";
 
 std::string Slurp(const fs::path& p) {
@@ -59,7 +60,8 @@ void WriteFile(const fs::path& p, std::string_view bytes) {
 }
 
 fs::path MakeTempDir() {
-  std::string tmpl = (fs::temp_directory_path() / "paraphe-cli-XXXXXX").string();
+  std::string tmpl =
+      (fs::temp_directory_path() / "paraphe-cli-XXXXXX").string();
   char* made = mkdtemp(tmpl.data());
   if (made == nullptr) std::abort();
   return fs::path(made);
@@ -82,14 +84,17 @@ struct Ran {
 Ran Paraphe(const std::vector<std::string>& args) {
   static int counter = 0;
   const fs::path dir = fs::temp_directory_path();
-  const std::string tag = std::to_string(getpid()) + "-" + std::to_string(++counter);
+  const std::string tag =
+      std::to_string(getpid()) + "-" + std::to_string(++counter);
   const fs::path out = dir / ("paraphe-out-" + tag);
   const fs::path err = dir / ("paraphe-err-" + tag);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
   std::vector<std::string> argv_s = {kParaphe};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -97,7 +102,8 @@ Ran Paraphe(const std::vector<std::string>& args) {
   argv.push_back(nullptr);
   pid_t pid = 0;
   Ran r;
-  if (posix_spawn(&pid, kParaphe.c_str(), &fa, nullptr, argv.data(), environ) != 0) {
+  if (posix_spawn(&pid, kParaphe.c_str(), &fa, nullptr, argv.data(), environ) !=
+      0) {
     ADD_FAILURE() << "cannot run " << kParaphe;
     return r;
   }
@@ -113,7 +119,8 @@ Ran Paraphe(const std::vector<std::string>& args) {
 }
 
 std::string Describe(const Ran& r) {
-  return "exit " + std::to_string(r.code) + "\nstdout: " + r.out + "\nstderr: " + r.err;
+  return "exit " + std::to_string(r.code) + "\nstdout: " + r.out +
+         "\nstderr: " + r.err;
 }
 
 // One clear line on stderr, no stack trace.
@@ -146,22 +153,42 @@ crypto::Hash HashFromB64(std::string_view b64) {
 TEST(CliUsage, HelpListsSubcommands) {
   Ran r = Paraphe({"--help"});
   EXPECT_EQ(r.code, 0) << Describe(r);
-  for (const char* sub : {"init", "key", "verifier-key", "submit", "register", "sign",
-                          "notify", "pay", "amend", "letter", "settle", "court",
-                          "committee", "status", "history", "payments", "checkpoint",
-                          "proof", "export", "demo"}) {
+  for (const char* sub :
+       {"init",     "key",        "verifier-key", "submit", "register",
+        "sign",     "notify",     "pay",          "amend",  "letter",
+        "settle",   "court",      "committee",    "status", "history",
+        "payments", "checkpoint", "proof",        "export", "demo"}) {
     EXPECT_THAT(r.out, HasSubstr(sub)) << sub;
   }
 }
 
 TEST(CliUsage, EverySubcommandHelpHasAnExample) {
-  const std::vector<std::vector<std::string>> subs = {
-      {"init"}, {"key", "gen"}, {"key", "show"}, {"verifier-key"}, {"submit"},
-      {"register"}, {"sign"}, {"notify"}, {"pay", "order"}, {"pay", "execute"},
-      {"amend", "propose"}, {"amend", "sign"}, {"letter", "send"},
-      {"letter", "delivered"}, {"settle"}, {"court"}, {"committee"}, {"status"},
-      {"history"}, {"payments"}, {"checkpoint"}, {"proof", "inclusion"},
-      {"proof", "consistency"}, {"proof", "check"}, {"export"}, {"demo"}};
+  const std::vector<std::vector<std::string>> subs = {{"init"},
+                                                      {"key", "gen"},
+                                                      {"key", "show"},
+                                                      {"verifier-key"},
+                                                      {"submit"},
+                                                      {"register"},
+                                                      {"sign"},
+                                                      {"notify"},
+                                                      {"pay", "order"},
+                                                      {"pay", "execute"},
+                                                      {"amend", "propose"},
+                                                      {"amend", "sign"},
+                                                      {"letter", "send"},
+                                                      {"letter", "delivered"},
+                                                      {"settle"},
+                                                      {"court"},
+                                                      {"committee"},
+                                                      {"status"},
+                                                      {"history"},
+                                                      {"payments"},
+                                                      {"checkpoint"},
+                                                      {"proof", "inclusion"},
+                                                      {"proof", "consistency"},
+                                                      {"proof", "check"},
+                                                      {"export"},
+                                                      {"demo"}};
   for (auto args : subs) {
     args.push_back("--help");
     Ran r = Paraphe(args);
@@ -190,8 +217,10 @@ TEST(CliUsage, MissingRequiredFlagIsUsageError) {
 
 TEST(CliUsage, ServerUnreachableIsExit3) {
   for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"checkpoint", "--server", "http://127.0.0.1:1"},
-        std::vector<std::string>{"status", kConvention, "--server", "http://127.0.0.1:1"}}) {
+       {std::vector<std::string>{"checkpoint", "--server",
+                                 "http://127.0.0.1:1"},
+        std::vector<std::string>{"status", kConvention, "--server",
+                                 "http://127.0.0.1:1"}}) {
     Ran r = Paraphe(args);
     EXPECT_EQ(r.code, 3) << Describe(r);
     ExpectOneLineError(r, "127.0.0.1:1");
@@ -255,7 +284,8 @@ TEST(CliKeys, BadKeyFilesAreInputErrors) {
   fs::remove_all(tmp);
 }
 
-// ------------------------------------------------------------------ proof check
+// ------------------------------------------------------------------ proof
+// check
 
 class ProofCheckTest : public ::testing::Test {
  protected:
@@ -263,12 +293,14 @@ class ProofCheckTest : public ::testing::Test {
     tmp_ = MakeTempDir();
     auto k = crypto::PrivateKey::FromSeed(std::string(32, '\x07'));
     ASSERT_TRUE(k.ok());
-    auto s = crypto::NoteSigner::Create("example.org/log", std::move(k).value());
+    auto s =
+        crypto::NoteSigner::Create("example.org/log", std::move(k).value());
     ASSERT_TRUE(s.ok());
     signer_.emplace(std::move(s).value());
     vkey_ = signer_->Verifier().VerifierKey();
     auto other = crypto::PrivateKey::FromSeed(std::string(32, '\x08'));
-    auto os = crypto::NoteSigner::Create("example.org/log", std::move(other).value());
+    auto os =
+        crypto::NoteSigner::Create("example.org/log", std::move(other).value());
     other_vkey_ = os->Verifier().VerifierKey();
     vectors_ = json::parse(Slurp(std::string(PARAPHE_SOURCE_DIR) +
                                  "/tests/testdata/rfc6962_vectors.json"));
@@ -285,9 +317,11 @@ class ProofCheckTest : public ::testing::Test {
     return *note;
   }
 
-  std::string ProofText(uint64_t index, const std::vector<std::string>& proof_b64,
+  std::string ProofText(uint64_t index,
+                        const std::vector<std::string>& proof_b64,
                         const std::string& checkpoint) {
-    std::string t = "c2sp.org/tlog-proof@v1\nindex " + std::to_string(index) + "\n";
+    std::string t =
+        "c2sp.org/tlog-proof@v1\nindex " + std::to_string(index) + "\n";
     for (const auto& h : proof_b64) t += h + "\n";
     return t + "\n" + checkpoint;
   }
@@ -304,7 +338,8 @@ class ProofCheckTest : public ::testing::Test {
     std::vector<Vector> out;
     for (const auto& v : vectors_.at("inclusion_proofs").as_array()) {
       const auto& o = v.as_object();
-      if (!o.contains("leaf_index_0based") || o.at("tree_size").to_number<uint64_t>() == 0) {
+      if (!o.contains("leaf_index_0based") ||
+          o.at("tree_size").to_number<uint64_t>() == 0) {
         continue;
       }
       if (o.contains("wantErr") && o.at("wantErr").as_bool()) continue;
@@ -320,8 +355,10 @@ class ProofCheckTest : public ::testing::Test {
           x.proof_b64.push_back(crypto::HashBase64(HashFromHex(h.as_string())));
         }
       }
-      x.root = HashFromHex(o.contains("root_hex") ? o.at("root_hex").as_string()
-                                                 : o.at("root_hex_from_reference_tree").as_string());
+      x.root =
+          HashFromHex(o.contains("root_hex")
+                          ? o.at("root_hex").as_string()
+                          : o.at("root_hex_from_reference_tree").as_string());
       if (o.contains("leaf_input_hex")) {
         x.leaf_input = *crypto::HexDecode(o.at("leaf_input_hex").as_string());
         x.leaf_hash = crypto::LeafHash(*x.leaf_input);
@@ -337,7 +374,8 @@ class ProofCheckTest : public ::testing::Test {
             bool json = false) {
     const fs::path proof = tmp_ / "proof.txt";
     WriteFile(proof, text);
-    std::vector<std::string> args = {"proof", "check", proof.string(), "--trusted-key", vkey};
+    std::vector<std::string> args = {"proof", "check", proof.string(),
+                                     "--trusted-key", vkey};
     if (v.leaf_input) {
       WriteFile(tmp_ / "leaf.bin", *v.leaf_input);
       args.insert(args.end(), {"--leaf-data", (tmp_ / "leaf.bin").string()});
@@ -358,9 +396,11 @@ TEST_F(ProofCheckTest, PublishedVectorsVerify) {
   auto vs = Vectors();
   ASSERT_GE(vs.size(), 8u);
   for (const auto& v : vs) {
-    Ran r = Check(ProofText(v.index, v.proof_b64, SignedCheckpoint(v.size, v.root)), v,
-                  vkey_, /*json=*/true);
-    EXPECT_EQ(r.code, 0) << "index " << v.index << " size " << v.size << " " << Describe(r);
+    Ran r =
+        Check(ProofText(v.index, v.proof_b64, SignedCheckpoint(v.size, v.root)),
+              v, vkey_, /*json=*/true);
+    EXPECT_EQ(r.code, 0) << "index " << v.index << " size " << v.size << " "
+                         << Describe(r);
     json::value j = r.Json();
     EXPECT_EQ(j.at("valid").as_bool(), true);
     EXPECT_EQ(j.at("index").to_number<uint64_t>(), v.index);
@@ -372,8 +412,9 @@ TEST_F(ProofCheckTest, PublishedVectorsVerify) {
 TEST_F(ProofCheckTest, TrustedKeyMayBeAFile) {
   auto v = Vectors().at(2);
   WriteFile(tmp_ / "log.vkey", vkey_ + "\n");
-  Ran r = Check(ProofText(v.index, v.proof_b64, SignedCheckpoint(v.size, v.root)), v,
-                (tmp_ / "log.vkey").string());
+  Ran r =
+      Check(ProofText(v.index, v.proof_b64, SignedCheckpoint(v.size, v.root)),
+            v, (tmp_ / "log.vkey").string());
   EXPECT_EQ(r.code, 0) << Describe(r);
   EXPECT_THAT(r.out, HasSubstr("valid"));
 }
@@ -443,7 +484,8 @@ TEST_F(ProofCheckTest, JsonFormVerifies) {
 TEST_F(ProofCheckTest, UsageErrors) {
   auto v = Vectors().at(0);
   const fs::path proof = tmp_ / "p.txt";
-  WriteFile(proof, ProofText(v.index, v.proof_b64, SignedCheckpoint(v.size, v.root)));
+  WriteFile(proof,
+            ProofText(v.index, v.proof_b64, SignedCheckpoint(v.size, v.root)));
   // Neither --leaf-data nor --leaf-hash.
   Ran r = Paraphe({"proof", "check", proof.string(), "--trusted-key", vkey_});
   EXPECT_EQ(r.code, 2) << Describe(r);
@@ -454,14 +496,679 @@ TEST_F(ProofCheckTest, UsageErrors) {
   EXPECT_EQ(r.code, 2) << Describe(r);
   ExpectOneLineError(r, "trusted key");
   // An absent proof file.
-  r = Paraphe({"proof", "check", (tmp_ / "absent").string(), "--trusted-key", vkey_,
-               "--leaf-hash", crypto::HashBase64(v.leaf_hash)});
+  r = Paraphe({"proof", "check", (tmp_ / "absent").string(), "--trusted-key",
+               vkey_, "--leaf-hash", crypto::HashBase64(v.leaf_hash)});
   EXPECT_EQ(r.code, 2) << Describe(r);
   // Garbage instead of a proof is an invalid proof.
   WriteFile(proof, "hello\n");
   r = Paraphe({"proof", "check", proof.string(), "--trusted-key", vkey_,
                "--leaf-hash", crypto::HashBase64(v.leaf_hash)});
   EXPECT_EQ(r.code, 1) << Describe(r);
+}
+
+// ------------------------------------------------------------------ demo
+// ledger
+
+// One demo ledger shared by the read-only tests of this suite.
+class DemoLedgerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp_ = MakeTempDir();
+    demo_ = Paraphe({"demo", "--data", Data(), "--json"});
+    Ran vk = Paraphe({"verifier-key", "--data", Data()});
+    vkey_ = vk.out.substr(0, vk.out.find('\n'));
+  }
+  static void TearDownTestSuite() { fs::remove_all(tmp_); }
+  void SetUp() override { ASSERT_EQ(demo_.code, 0) << Describe(demo_); }
+  static std::string Data() { return (tmp_ / "demo").string(); }
+
+  static inline fs::path tmp_;
+  static inline Ran demo_;
+  static inline std::string vkey_;
+};
+
+TEST_F(DemoLedgerTest, DemoSummary) {
+  json::value d = demo_.Json();
+  EXPECT_EQ(d.at("convention").as_string(), kConvention);
+  EXPECT_EQ(d.at("events").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(d.at("tree_size").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(d.at("verifier_key").as_string(), vkey_);
+  // The operator key is the demo "operator" key.
+  auto op = crypto::PrivateKey::FromSeed(
+      crypto::HashBytes(crypto::Sha256("paraphe demo key operator")));
+  EXPECT_EQ(d.at("operator_kid").as_string(), op->public_key().Thumbprint());
+  const auto& keys = d.at("party_keys").as_object();
+  ASSERT_TRUE(keys.contains("metropole-finance"));
+  const std::string finance(keys.at("metropole-finance").as_string());
+  EXPECT_EQ(fs::status(finance).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  auto k = crypto::PrivateKey::Load(finance);
+  ASSERT_TRUE(k.ok());
+  EXPECT_EQ(crypto::Base64UrlEncode(k->public_key().raw()),
+            "I2Y7uI9o6JBVujJd756JBRqO7SmshF_9d58JKuMIHwc");
+  // A second demo into the same directory needs --force.
+  Ran again = Paraphe({"demo", "--data", Data()});
+  EXPECT_EQ(again.code, 2) << Describe(again);
+  ExpectOneLineError(again, "--force");
+}
+
+TEST_F(DemoLedgerTest, StatusJson) {
+  Ran r = Paraphe({"status", kConvention, "--data", Data(), "--json"});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  json::value s = r.Json();
+  EXPECT_EQ(s.at("convention").as_string(), kConvention);
+  EXPECT_EQ(s.at("version").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(s.at("funder").as_string(), "metropole");
+  EXPECT_EQ(s.at("terms").at("amount_cents").to_number<int64_t>(), 20000000);
+  EXPECT_EQ(s.at("end_date").as_string(), "2027-06-30");  // the avenant
+  EXPECT_EQ(s.at("effective_date").as_string(), "2026-02-12");
+  EXPECT_EQ(s.at("payment").at("paid_cents").to_number<int64_t>(), 20000000);
+  EXPECT_EQ(s.at("parties").as_array().size(), 2u);
+}
+
+TEST_F(DemoLedgerTest, StatusAsOf) {
+  Ran r = Paraphe(
+      {"status", kConvention, "--data", Data(), "--json", "--as-of-seq", "4"});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  json::value s = r.Json();
+  EXPECT_EQ(s.at("version").to_number<uint64_t>(), 5u);
+  EXPECT_EQ(s.at("payment").at("ordered_cents").to_number<int64_t>(), 20000000);
+  EXPECT_EQ(s.at("payment").at("paid_cents").to_number<int64_t>(), 0);
+  r = Paraphe({"status", kConvention, "--data", Data(), "--json",
+               "--as-of-date", "2026-02-11"});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  s = r.Json();
+  EXPECT_EQ(s.at("version").to_number<uint64_t>(), 2u);
+  EXPECT_EQ(s.at("phase").as_string(), "partially_signed");
+  // Both at once is a usage error.
+  r = Paraphe({"status", kConvention, "--data", Data(), "--as-of-seq", "1",
+               "--as-of-date", "2026-02-11"});
+  EXPECT_EQ(r.code, 2) << Describe(r);
+}
+
+TEST_F(DemoLedgerTest, StatusHuman) {
+  Ran r = Paraphe({"status", kConvention, "--data", Data()});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("Convention " + kConvention));
+  EXPECT_THAT(r.out, HasSubstr("paid_cents: 20000000 (200 000,00 €)"));
+  EXPECT_THAT(r.out, HasSubstr("- id: metropole"));
+}
+
+TEST_F(DemoLedgerTest, UnknownConventionIsExit2) {
+  for (const char* cmd : {"status", "history", "payments"}) {
+    Ran r = Paraphe({cmd, "no-such-convention", "--data", Data()});
+    EXPECT_EQ(r.code, 2) << cmd << " " << Describe(r);
+    ExpectOneLineError(r, "no-such-convention");
+  }
+}
+
+TEST_F(DemoLedgerTest, HistoryJson) {
+  Ran r = Paraphe({"history", kConvention, "--data", Data(), "--json"});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  const json::value history = r.Json();
+  const auto& rows = history.as_array();
+  ASSERT_EQ(rows.size(), 14u);
+  const std::vector<std::string> types = {
+      "ConventionRegistered", "PartySigned",       "PartySigned",
+      "AttributionNotified",  "PaymentOrdered",    "PaymentExecuted",
+      "CommitteeDecision",    "AmendmentProposed", "AmendmentSigned",
+      "AmendmentSigned",      "LetterSent",        "LetterDelivered",
+      "SettlementReached",    "SettlementReached"};
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& row = rows[i].as_object();
+    EXPECT_EQ(row.at("seq").to_number<uint64_t>(), i);
+    EXPECT_EQ(row.at("type").as_string(), types[i]);
+    EXPECT_EQ(row.at("signature").as_string(), "verified") << i;
+    EXPECT_EQ(row.at("kid").as_string().size(), 43u);
+  }
+  EXPECT_EQ(rows[4].at("date").as_string(), "2026-03-05");
+  EXPECT_EQ(rows[4].at("actor").at("party").as_string(), "metropole");
+  EXPECT_EQ(rows[4].at("actor").at("role").as_string(), "finance");
+  EXPECT_EQ(rows[4].at("recorded_at").as_string(), "2026-03-05T09:00:00.000Z");
+}
+
+TEST_F(DemoLedgerTest, HistoryTable) {
+  Ran r = Paraphe({"history", kConvention, "--data", Data()});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("SEQ"));
+  EXPECT_THAT(r.out, HasSubstr("PaymentExecuted"));
+  EXPECT_THAT(r.out, HasSubstr("metropole/finance"));
+  EXPECT_THAT(r.out, HasSubstr("14 event(s)"));
+  EXPECT_THAT(r.out, Not(HasSubstr("FAILED")));
+}
+
+TEST_F(DemoLedgerTest, PaymentsJsonVerified) {
+  Ran r = Paraphe({"payments", kConvention, "--data", Data(), "--json"});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  json::value p = r.Json();
+  EXPECT_EQ(p.at("paid_cents").to_number<int64_t>(), 20000000);
+  EXPECT_EQ(p.at("ordered_cents").to_number<int64_t>(), 20000000);
+  const auto& m = p.at("mandats").as_array().at(0);
+  EXPECT_EQ(m.at("mandat").as_string(), "2026-004512");
+  EXPECT_EQ(m.at("status").as_string(), "paid");
+  EXPECT_EQ(m.at("ordered").at("seq").to_number<uint64_t>(), 4u);
+  EXPECT_EQ(m.at("ordered").at("date").as_string(), "2026-03-05");
+  EXPECT_EQ(m.at("executed").at("seq").to_number<uint64_t>(), 5u);
+  EXPECT_EQ(m.at("executed").at("bank_reference").as_string(),
+            "BDF-20260312-778201");
+  const auto& v = p.at("verification");
+  EXPECT_EQ(v.at("verified").as_bool(), true);
+  EXPECT_EQ(v.at("proofs_verified").to_number<uint64_t>(), 2u);
+  EXPECT_EQ(v.at("proofs_failed").to_number<uint64_t>(), 0u);
+  EXPECT_EQ(v.at("tree_size").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(v.at("verifier_key").as_string(), vkey_);
+}
+
+TEST_F(DemoLedgerTest, PaymentsHumanAndPinnedKey) {
+  Ran r = Paraphe({"payments", kConvention, "--data", Data()});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("paid_cents: 20000000 (200 000,00 €)"));
+  EXPECT_THAT(r.out,
+              HasSubstr("verified (leaf 5 in signed checkpoint of size 14)"));
+  EXPECT_THAT(r.out, HasSubstr("the inclusion of all 2 record(s) in the "
+                               "checkpoint of size 14 was verified"));
+  // Pinning another key: the checkpoint does not verify, exit 1.
+  auto other = crypto::PrivateKey::FromSeed(std::string(32, '\x01'));
+  auto signer = crypto::NoteSigner::Create("paraphe.demo/ledger",
+                                           std::move(other).value());
+  r = Paraphe({"payments", kConvention, "--data", Data(), "--trusted-key",
+               signer->Verifier().VerifierKey()});
+  EXPECT_EQ(r.code, 1) << Describe(r);
+  ExpectOneLineError(r, "verification failed");
+}
+
+TEST_F(DemoLedgerTest, Checkpoint) {
+  Ran r = Paraphe({"checkpoint", "--data", Data()});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  EXPECT_EQ(r.out.rfind("paraphe.demo/ledger\n14\n", 0), 0u) << r.out;
+  auto verifier = crypto::NoteVerifier::FromVerifierKey(vkey_);
+  ASSERT_TRUE(verifier.ok());
+  EXPECT_TRUE(verifier->Open(r.out).ok());
+  Ran j = Paraphe({"checkpoint", "--data", Data(), "--json"});
+  ASSERT_EQ(j.code, 0);
+  EXPECT_EQ(j.Json().at("checkpoint").as_string(), r.out);
+  EXPECT_EQ(j.Json().at("tree_size").to_number<uint64_t>(), 14u);
+}
+
+TEST_F(DemoLedgerTest, ProofInclusionJsonVerifies) {
+  Ran r =
+      Paraphe({"proof", "inclusion", "--seq", "5", "--data", Data(), "--json"});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  json::value p = r.Json();
+  EXPECT_EQ(p.at("index").to_number<uint64_t>(), 5u);
+  EXPECT_EQ(p.at("tree_size").to_number<uint64_t>(), 14u);
+  auto leaf = crypto::Base64Decode(p.at("leaf_data").as_string());
+  ASSERT_TRUE(leaf.ok());
+  ASSERT_GT(leaf->size(), 17u);
+  EXPECT_EQ(static_cast<uint8_t>((*leaf)[0]), 0x01);
+  EXPECT_EQ(static_cast<uint8_t>((*leaf)[8]), 5);  // seq, big-endian
+  const crypto::Hash leaf_hash = HashFromB64(p.at("leaf_hash").as_string());
+  EXPECT_EQ(crypto::LeafHash(*leaf), leaf_hash);
+  std::vector<crypto::Hash> proof;
+  for (const auto& h : p.at("proof").as_array())
+    proof.push_back(HashFromB64(h.as_string()));
+  auto verifier = crypto::NoteVerifier::FromVerifierKey(vkey_);
+  auto body = verifier->Open(p.at("checkpoint").as_string());
+  ASSERT_TRUE(body.ok()) << body.status().ToString();
+  auto cp = crypto::Checkpoint::Parse(*body);
+  ASSERT_TRUE(cp.ok());
+  EXPECT_EQ(cp->size, 14u);
+  EXPECT_EQ(crypto::HashBase64(cp->root), p.at("root").as_string());
+  EXPECT_TRUE(crypto::VerifyInclusion(5, 14, leaf_hash, proof, cp->root).ok());
+  // The payload inside the leaf is the PaymentExecuted event.
+  auto jws = crypto::JwsParse(leaf->substr(17));
+  ASSERT_TRUE(jws.ok());
+  EXPECT_THAT(jws->payload, HasSubstr("\"PaymentExecuted\""));
+}
+
+TEST_F(DemoLedgerTest, ProofInclusionTextChecksOffline) {
+  Ran r = Paraphe({"proof", "inclusion", "--seq", "4", "--data", Data()});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  EXPECT_EQ(r.out.rfind("c2sp.org/tlog-proof@v1\nindex 4\n", 0), 0u) << r.out;
+  Ran j =
+      Paraphe({"proof", "inclusion", "--seq", "4", "--data", Data(), "--json"});
+  const fs::path proof = tmp_ / "receipt.tlog-proof";
+  const fs::path leaf = tmp_ / "leaf.bin";
+  WriteFile(proof, r.out);
+  WriteFile(leaf, *crypto::Base64Decode(j.Json().at("leaf_data").as_string()));
+  Ran ok = Paraphe({"proof", "check", proof.string(), "--trusted-key", vkey_,
+                    "--leaf-data", leaf.string()});
+  EXPECT_EQ(ok.code, 0) << Describe(ok);
+  EXPECT_THAT(ok.out,
+              HasSubstr("valid: leaf 4 is included in the tree of size 14"));
+  // A tampered leaf (one byte of the JWS changed).
+  std::string bad = *crypto::Base64Decode(j.Json().at("leaf_data").as_string());
+  bad[bad.size() - 3] ^= 1;
+  WriteFile(leaf, bad);
+  Ran tampered = Paraphe({"proof", "check", proof.string(), "--trusted-key",
+                          vkey_, "--leaf-data", leaf.string()});
+  EXPECT_EQ(tampered.code, 1) << Describe(tampered);
+  ExpectOneLineError(tampered, "invalid proof");
+  // The JSON form checks too.
+  const fs::path pj = tmp_ / "receipt.json";
+  WriteFile(pj, j.out);
+  Ran okj =
+      Paraphe({"proof", "check", pj.string(), "--trusted-key", vkey_,
+               "--leaf-hash", j.Json().at("leaf_hash").as_string().c_str()});
+  EXPECT_EQ(okj.code, 0) << Describe(okj);
+}
+
+TEST_F(DemoLedgerTest, ProofErrors) {
+  Ran r = Paraphe({"proof", "inclusion", "--seq", "99", "--data", Data()});
+  EXPECT_EQ(r.code, 2) << Describe(r);
+  r = Paraphe({"proof", "inclusion", "--seq", "abc", "--data", Data()});
+  EXPECT_EQ(r.code, 2) << Describe(r);
+}
+
+TEST_F(DemoLedgerTest, ProofConsistencyJsonVerifies) {
+  Ran r = Paraphe({"proof", "consistency", "--from", "3", "--to", "14",
+                   "--data", Data(), "--json"});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  json::value p = r.Json();
+  EXPECT_EQ(p.at("old_size").to_number<uint64_t>(), 3u);
+  EXPECT_EQ(p.at("tree_size").to_number<uint64_t>(), 14u);
+  std::vector<crypto::Hash> proof;
+  for (const auto& h : p.at("proof").as_array())
+    proof.push_back(HashFromB64(h.as_string()));
+  EXPECT_TRUE(crypto::VerifyConsistency(
+                  3, 14, HashFromB64(p.at("old_root").as_string()),
+                  HashFromB64(p.at("root").as_string()), proof)
+                  .ok());
+  Ran cp = Paraphe({"checkpoint", "--data", Data(), "--json"});
+  EXPECT_EQ(cp.Json().at("root").as_string(), p.at("root").as_string());
+}
+
+TEST_F(DemoLedgerTest, ExportBundle) {
+  const fs::path out = tmp_ / "bundle.jsonl";
+  Ran r = Paraphe({"export", "--out", out.string(), "--data", Data()});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  EXPECT_TRUE(r.err.empty()) << "no progress bar on a pipe: " << r.err;
+  std::ifstream in(out);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  json::value h = json::parse(line);
+  EXPECT_EQ(h.at("format").as_string(), "paraphe-bundle/v1");
+  EXPECT_EQ(h.at("origin").as_string(), "paraphe.demo/ledger");
+  EXPECT_EQ(h.at("verifier_key").as_string(), vkey_);
+  EXPECT_EQ(h.at("tree_size").to_number<uint64_t>(), 14u);
+  ASSERT_EQ(h.at("operator_keys").as_array().size(), 1u);
+  auto op = crypto::PrivateKey::FromSeed(
+      crypto::HashBytes(crypto::Sha256("paraphe demo key operator")));
+  EXPECT_EQ(h.at("operator_keys").as_array()[0].at("kid").as_string(),
+            op->public_key().Thumbprint());
+  EXPECT_EQ(h.at("operator_keys").as_array()[0].at("public_key").as_string(),
+            crypto::Base64UrlEncode(op->public_key().raw()));
+  auto verifier = crypto::NoteVerifier::FromVerifierKey(vkey_);
+  auto body = verifier->Open(h.at("checkpoint").as_string());
+  ASSERT_TRUE(body.ok());
+  auto cp = crypto::Checkpoint::Parse(*body);
+  crypto::MemoryTree tree;
+  uint64_t n = 0;
+  while (std::getline(in, line)) {
+    json::value rec = json::parse(line);
+    EXPECT_EQ(rec.at("seq").to_number<uint64_t>(), n);
+    auto leaf = crypto::Base64Decode(rec.at("leaf").as_string());
+    ASSERT_TRUE(leaf.ok());
+    EXPECT_EQ(static_cast<uint8_t>((*leaf)[8]), n);
+    int64_t ms = 0;
+    for (int i = 9; i < 17; ++i)
+      ms = (ms << 8) | static_cast<uint8_t>((*leaf)[i]);
+    EXPECT_EQ(ms, rec.at("recorded_at_ms").to_number<int64_t>());
+    tree.AppendLeaf(*leaf);
+    ++n;
+  }
+  EXPECT_EQ(n, 14u);
+  EXPECT_EQ(tree.Root(), cp->root);
+  EXPECT_FALSE(fs::exists(out.string() + ".partial"));
+}
+
+// ------------------------------------------------------------------ writes
+
+// Each test gets its own demo ledger, since it appends to it.
+class SubmitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tmp_ = MakeTempDir();
+    data_ = (tmp_ / "demo").string();
+    Ran d = Paraphe({"demo", "--data", data_});
+    ASSERT_EQ(d.code, 0) << Describe(d);
+  }
+  void TearDown() override { fs::remove_all(tmp_); }
+  std::string Key(const std::string& name) {
+    return data_ + "/keys/demo/" + name + ".pem";
+  }
+  std::string EventFile(const std::string& name, const json::object& event) {
+    const fs::path p = tmp_ / name;
+    WriteFile(p, json::serialize(event));
+    return p.string();
+  }
+  json::object Example(const std::string& file) {
+    return json::parse(Slurp(kExamples + "/history/" + file)).as_object();
+  }
+  fs::path tmp_;
+  std::string data_;
+};
+
+TEST_F(SubmitTest, ShorthandAccepted) {
+  Ran r = Paraphe({"committee", "--data", data_, "--convention", kConvention,
+                   "--party", "metropole", "--minutes", std::string(64, 'a'),
+                   "--decisions", "Bilan 2026 validé", "--date", "2026-11-02",
+                   "--key", Key("committee"), "--json"});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  json::value receipt = r.Json();
+  EXPECT_EQ(receipt.at("seq").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(receipt.at("version").to_number<uint64_t>(), 15u);
+  EXPECT_EQ(receipt.at("convention").as_string(), kConvention);
+  EXPECT_EQ(receipt.at("duplicate").as_bool(), false);
+  EXPECT_EQ(receipt.at("inclusion_proof").at("index").to_number<uint64_t>(),
+            14u);
+  // The receipt is a proof an auditor can check offline.
+  const std::string receipt_file =
+      EventFile("receipt.json", receipt.as_object());
+  Ran vk = Paraphe({"verifier-key", "--data", data_});
+  Ran check = Paraphe({"proof", "check", receipt_file, "--trusted-key",
+                       vk.out.substr(0, vk.out.find('\n')), "--leaf-hash",
+                       std::string(receipt.at("leaf_hash").as_string())});
+  EXPECT_EQ(check.code, 0) << Describe(check);
+  Ran s = Paraphe({"status", kConvention, "--data", data_, "--json"});
+  EXPECT_EQ(s.Json().at("committee_decisions").as_array().size(), 2u);
+}
+
+TEST_F(SubmitTest, HumanReceipt) {
+  Ran r = Paraphe({"court", "--data", data_, "--convention", kConvention,
+                   "--party", "crpv-paca", "--letter-id", "LRAR-2026-CRPV-001",
+                   "--court", "TA Marseille", "--case", "2601234", "--date",
+                   "2026-11-20", "--key", Key("crpv-signatory")});
+  // Settled on 2026-10-22: a court referral after settlement is refused.
+  EXPECT_EQ(r.code, 1) << Describe(r);
+  ExpectOneLineError(r, "rejected [");
+}
+
+TEST_F(SubmitTest, RuleViolationNamesTheRule) {
+  // A second execution of the paid mandat.
+  json::object e = Example("05-PaymentExecuted.json");
+  e.erase("expected_version");  // filled with the current version
+  e["date"] = "2026-11-02";
+  Ran r = Paraphe({"submit", "--key", Key("metropole-finance"), "--data", data_,
+                   EventFile("e.json", e), "--json"});
+  EXPECT_EQ(r.code, 1) << Describe(r);
+  json::value err = r.Json();
+  EXPECT_EQ(err.at("error").at("code").as_string(), "rule_violation");
+  EXPECT_FALSE(err.at("error").at("rule").as_string().empty());
+  ExpectOneLineError(
+      r,
+      "rejected [" + std::string(err.at("error").at("rule").as_string()) + "]");
+}
+
+TEST_F(SubmitTest, StaleVersionIsConflict) {
+  json::object e = Example("01-PartySigned.json");
+  e["date"] = "2026-02-11";  // not the same event: expected_version 1 is stale
+  Ran r = Paraphe({"submit", "--key", Key("metropole-signatory"), "--data",
+                   data_, EventFile("e.json", e), "--json"});
+  EXPECT_EQ(r.code, 1) << Describe(r);
+  EXPECT_EQ(r.Json().at("error").at("code").as_string(), "conflict");
+}
+
+TEST_F(SubmitTest, SameEventTwiceIsTheOriginalReceipt) {
+  Ran r =
+      Paraphe({"submit", "--key", Key("metropole-signatory"), "--data", data_,
+               kExamples + "/history/01-PartySigned.json", "--json"});
+  EXPECT_EQ(r.code, 0) << Describe(r);
+  EXPECT_EQ(r.Json().at("duplicate").as_bool(), true);
+  EXPECT_EQ(r.Json().at("seq").to_number<uint64_t>(), 1u);
+}
+
+TEST_F(SubmitTest, WrongKeyIsRefused) {
+  json::object e = Example("06-CommitteeDecision.json");
+  e.erase("expected_version");
+  e["date"] = "2026-11-02";
+  // Signed with the finance key while claiming the committee role.
+  Ran r = Paraphe({"submit", "--key", Key("metropole-finance"), "--data", data_,
+                   EventFile("e.json", e)});
+  EXPECT_EQ(r.code, 1) << Describe(r);
+  ExpectOneLineError(r, "paraphe: ");
+}
+
+TEST_F(SubmitTest, InputErrorsAreExit2) {
+  const std::string bad = (tmp_ / "bad.json").string();
+  WriteFile(bad, "{\"type\": ");
+  Ran r = Paraphe(
+      {"submit", "--key", Key("metropole-finance"), "--data", data_, bad});
+  EXPECT_EQ(r.code, 2) << Describe(r);
+  ExpectOneLineError(r, "malformed JSON");
+
+  json::object e = Example("06-CommitteeDecision.json");
+  e["convention"] = "no-such-convention";
+  e.erase("expected_version");
+  r = Paraphe({"submit", "--key", Key("committee"), "--data", data_,
+               EventFile("e.json", e)});
+  EXPECT_EQ(r.code, 2) << Describe(r);
+  ExpectOneLineError(r, "no-such-convention");
+
+  r = Paraphe({"submit", "--key", (tmp_ / "absent.pem").string(), "--data",
+               data_, EventFile("e.json", e)});
+  EXPECT_EQ(r.code, 2) << Describe(r);
+  ExpectOneLineError(r, "absent.pem");
+
+  // A key file readable by others is refused.
+  const std::string loose = (tmp_ / "loose.pem").string();
+  fs::copy_file(Key("committee"), loose);
+  fs::permissions(loose, fs::perms::owner_read | fs::perms::owner_write |
+                             fs::perms::group_read | fs::perms::others_read);
+  r = Paraphe(
+      {"submit", "--key", loose, "--data", data_, EventFile("e.json", e)});
+  EXPECT_EQ(r.code, 2) << Describe(r);
+  ExpectOneLineError(r, "loose.pem");
+
+  // A bad amount.
+  r = Paraphe(
+      {"pay",          "order",     "--data",   data_,
+       "--convention", kConvention, "--party",  "metropole",
+       "--exercice",   "2026",      "--mandat", "X",
+       "--bordereau",  "B",         "--payee",  "crpv-paca",
+       "--amount",     "12.345",    "--key",    Key("metropole-finance")});
+  EXPECT_EQ(r.code, 2) << Describe(r);
+  ExpectOneLineError(r, "12.345");
+}
+
+TEST_F(SubmitTest, RegisterASecondConvention) {
+  json::object reg =
+      json::parse(Slurp(kExamples + "/registration.json")).as_object();
+  const std::string file = EventFile("reg.json", reg);
+  Ran r =
+      Paraphe({"register", file, "--convention", "second-convention", "--key",
+               data_ + "/keys/operator.pem", "--data", data_, "--json"});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  EXPECT_EQ(r.Json().at("convention").as_string(), "second-convention");
+  EXPECT_EQ(r.Json().at("version").to_number<uint64_t>(), 1u);
+  Ran list = Paraphe({"conventions", "--data", data_, "--json"});
+  ASSERT_EQ(list.code, 0) << Describe(list);
+  EXPECT_EQ(list.Json().as_array().size(), 2u);
+}
+
+// ------------------------------------------------------------------ init
+
+TEST(CliInit, InitThenReadEmptyLedger) {
+  fs::path tmp = MakeTempDir();
+  const std::string data = (tmp / "ledger").string();
+  Ran r = Paraphe(
+      {"init", "--data", data, "--origin", "example.org/test", "--json"});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  json::value j = r.Json();
+  EXPECT_EQ(j.at("origin").as_string(), "example.org/test");
+  EXPECT_EQ(j.at("verifier_key").as_string().subview(0, 17),
+            "example.org/test+");
+  auto op = crypto::PrivateKey::Load(
+      std::string(j.at("operator_key_path").as_string()));
+  ASSERT_TRUE(op.ok());
+  EXPECT_EQ(j.at("operator_kid").as_string(), op->public_key().Thumbprint());
+  Ran vk = Paraphe({"verifier-key", "--data", data});
+  EXPECT_EQ(vk.code, 0);
+  EXPECT_EQ(vk.out, std::string(j.at("verifier_key").as_string()) + "\n");
+  Ran human = Paraphe({"init", "--data", (tmp / "other").string()});
+  EXPECT_EQ(human.code, 0) << Describe(human);
+  EXPECT_THAT(human.out, HasSubstr("verifier key:"));
+  // Init refuses a ledger that exists.
+  Ran again = Paraphe({"init", "--data", data});
+  EXPECT_NE(again.code, 0);
+  ExpectOneLineError(again, "paraphe: ");
+  fs::remove_all(tmp);
+}
+
+// ------------------------------------------------------------------ server
+
+// paraphed on an ephemeral port over its own demo ledger.
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(kParaphed)) GTEST_SKIP() << "paraphed is not built";
+    tmp_ = MakeTempDir();
+    data_ = (tmp_ / "demo").string();
+    Ran d = Paraphe({"demo", "--data", data_});
+    ASSERT_EQ(d.code, 0) << Describe(d);
+    int out[2];
+    ASSERT_EQ(pipe(out), 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_addclose(&fa, out[0]);
+    posix_spawn_file_actions_addopen(&fa, 2, (tmp_ / "paraphed.log").c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    std::vector<std::string> args = {kParaphed, "--data", data_, "--listen",
+                                     "127.0.0.1:0"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ASSERT_EQ(posix_spawn(&pid_, kParaphed.c_str(), &fa, nullptr, argv.data(),
+                          environ),
+              0);
+    posix_spawn_file_actions_destroy(&fa);
+    close(out[1]);
+    std::string got;
+    char buf[256];
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (got.find('\n') == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline) {
+      ssize_t n = read(out[0], buf, sizeof buf);
+      if (n <= 0) break;
+      got.append(buf, static_cast<size_t>(n));
+    }
+    close(out[0]);
+    const std::string prefix = "listening on ";
+    const size_t at = got.find(prefix);
+    ASSERT_NE(at, std::string::npos)
+        << "paraphed said: " << got << Slurp(tmp_ / "paraphed.log");
+    url_ = got.substr(at + prefix.size());
+    url_ = url_.substr(0, url_.find('\n'));
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+    }
+    if (!tmp_.empty()) fs::remove_all(tmp_);
+  }
+  // The same command against the local ledger and the server.
+  void ExpectSameAnswers(std::vector<std::string> args) {
+    auto local = args, remote = args;
+    local.insert(local.end(), {"--data", data_});
+    remote.insert(remote.end(), {"--server", url_});
+    Ran l = Paraphe(local);
+    Ran r = Paraphe(remote);
+    EXPECT_EQ(l.code, r.code)
+        << args[0] << "\nlocal: " << Describe(l) << "\nserver: " << Describe(r);
+    EXPECT_EQ(l.out, r.out) << args[0];
+  }
+
+  fs::path tmp_;
+  std::string data_;
+  std::string url_;
+  pid_t pid_ = 0;
+};
+
+TEST_F(ServerTest, SameAnswersAsLocal) {
+  ExpectSameAnswers({"status", kConvention, "--json"});
+  ExpectSameAnswers({"status", kConvention});
+  ExpectSameAnswers({"status", kConvention, "--json", "--as-of-seq", "4"});
+  ExpectSameAnswers(
+      {"status", kConvention, "--json", "--as-of-date", "2026-02-11"});
+  ExpectSameAnswers({"payments", kConvention, "--json"});
+  ExpectSameAnswers({"payments", kConvention});
+  ExpectSameAnswers({"checkpoint"});
+  ExpectSameAnswers({"verifier-key"});
+  ExpectSameAnswers({"conventions", "--json"});
+  ExpectSameAnswers({"proof", "inclusion", "--seq", "5", "--json"});
+  ExpectSameAnswers({"proof", "inclusion", "--seq", "5"});
+  ExpectSameAnswers(
+      {"proof", "consistency", "--from", "3", "--to", "14", "--json"});
+  ExpectSameAnswers({"status", "no-such-convention"});
+  ExpectSameAnswers({"proof", "inclusion", "--seq", "99"});
+}
+
+TEST_F(ServerTest, HistorySameExceptTheOperatorKey) {
+  Ran l = Paraphe({"history", kConvention, "--json", "--data", data_});
+  Ran r = Paraphe({"history", kConvention, "--json", "--server", url_});
+  ASSERT_EQ(l.code, 0) << Describe(l);
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  json::array la = l.Json().as_array(), ra = r.Json().as_array();
+  ASSERT_EQ(la.size(), ra.size());
+  // The API does not publish operator public keys: the registration's
+  // signature cannot be re-checked from a server.
+  EXPECT_EQ(ra[0].at("signature").as_string(), "unknown_key");
+  ra[0].as_object()["signature"] = "verified";
+  EXPECT_EQ(la, ra);
+}
+
+TEST_F(ServerTest, ExportSameAsLocal) {
+  const std::string a = (tmp_ / "local.jsonl").string();
+  const std::string b = (tmp_ / "server.jsonl").string();
+  ASSERT_EQ(Paraphe({"export", "--out", a, "--data", data_}).code, 0);
+  Ran r = Paraphe({"export", "--out", b, "--server", url_});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  std::string la = Slurp(a), lb = Slurp(b);
+  const size_t ha = la.find('\n'), hb = lb.find('\n');
+  // Same records; the server's header lists the operator kids without
+  // their public keys (the API does not publish them).
+  EXPECT_EQ(la.substr(ha), lb.substr(hb));
+  json::object header_a = json::parse(la.substr(0, ha)).as_object();
+  json::object header_b = json::parse(lb.substr(0, hb)).as_object();
+  EXPECT_EQ(
+      header_b.at("operator_keys").as_array().at(0).as_string(),
+      header_a.at("operator_keys").as_array().at(0).at("kid").as_string());
+  header_a.erase("operator_keys");
+  header_b.erase("operator_keys");
+  EXPECT_EQ(header_a, header_b);
+}
+
+TEST_F(ServerTest, SubmitThroughServer) {
+  Ran r = Paraphe({"committee", "--server", url_, "--convention", kConvention,
+                   "--party", "metropole", "--minutes", std::string(64, 'b'),
+                   "--decisions", "Bilan validé", "--date", "2026-11-02",
+                   "--key", data_ + "/keys/demo/committee.pem", "--json"});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  EXPECT_EQ(r.Json().at("seq").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(
+      r.Json().at("inclusion_proof").at("tree_size").to_number<uint64_t>(),
+      15u);
+  // Read-only beside the running server, the local view sees it.
+  Ran s = Paraphe({"status", kConvention, "--data", data_, "--json"});
+  ASSERT_EQ(s.code, 0) << Describe(s);
+  EXPECT_EQ(s.Json().at("version").to_number<uint64_t>(), 15u);
+  // A rejection through the server: same exit code and rule as locally.
+  json::object e =
+      json::parse(Slurp(kExamples + "/history/05-PaymentExecuted.json"))
+          .as_object();
+  e.erase("expected_version");
+  e["date"] = "2026-11-02";
+  const std::string f = (tmp_ / "e.json").string();
+  WriteFile(f, json::serialize(e));
+  Ran rej =
+      Paraphe({"submit", "--key", data_ + "/keys/demo/metropole-finance.pem",
+               "--server", url_, f, "--json"});
+  EXPECT_EQ(rej.code, 1) << Describe(rej);
+  EXPECT_EQ(rej.Json().at("error").at("code").as_string(), "rule_violation");
 }
 
 }  // namespace

@@ -1,10 +1,7 @@
 #include "tools/paraphe/backend.h"
 
-#include <fstream>
-#include <sstream>
-#include <utility>
-
 #include <boost/json.hpp>
+#include <utility>
 
 #include "crypto/base64.h"
 #include "crypto/merkle.h"
@@ -38,7 +35,8 @@ Result<crypto::Hash> HashFromJson(const json::object& o, std::string_view key) {
     return InvalidArgument(std::string(key) + ": " + raw.status().message());
   }
   if (raw->size() != 32) {
-    return InvalidArgument(std::string(key) + ": a hash must be 32 bytes, got " +
+    return InvalidArgument(std::string(key) +
+                           ": a hash must be 32 bytes, got " +
                            std::to_string(raw->size()));
   }
   crypto::Hash h;
@@ -89,7 +87,8 @@ Result<ledger::ProofResult> InclusionFromJson(const boost::json::value& v) {
   PARAPHE_ASSIGN_OR_RETURN(p.proof, ProofFromJson(o));
   if (const auto* ld = o.if_contains("leaf_data"); ld && ld->is_string()) {
     auto raw = crypto::Base64Decode(ld->get_string());
-    if (!raw.ok()) return InvalidArgument("leaf_data: " + raw.status().message());
+    if (!raw.ok())
+      return InvalidArgument("leaf_data: " + raw.status().message());
     p.leaf_data = *raw;
   }
   if (const auto* cp = o.if_contains("checkpoint"); cp && cp->is_string()) {
@@ -117,9 +116,8 @@ namespace {
 // A ledger directory on this machine.
 class LocalBackend : public Backend {
  public:
-  LocalBackend(std::unique_ptr<ledger::Ledger> ledger,
-               std::filesystem::path dir)
-      : ledger_(std::move(ledger)), dir_(std::move(dir)) {}
+  explicit LocalBackend(std::unique_ptr<ledger::Ledger> ledger)
+      : ledger_(std::move(ledger)) {}
 
   Result<json::object> Submit(const std::string& jws) override {
     PARAPHE_ASSIGN_OR_RETURN(ledger::Receipt r, ledger_->Submit(jws));
@@ -173,20 +171,11 @@ class LocalBackend : public Backend {
 
   Result<std::string> Checkpoint() override { return ledger_->Checkpoint(); }
   Result<std::string> VerifierKey() override { return ledger_->verifier_key(); }
-  Result<std::vector<std::string>> OperatorKids() override {
-    return ledger_->OperatorKids();
-  }
-
-  std::vector<crypto::PublicKey> LocalKeys() override {
-    // The operator's key file holds the private key; its public half is all
-    // we read. Absent or unreadable files are simply skipped.
+  std::vector<crypto::PublicKey> OperatorKeys() override {
     std::vector<crypto::PublicKey> keys;
-    std::ifstream in(dir_ / "keys" / "operator.pem");
-    if (!in) return keys;
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto pub = crypto::PublicKey::FromPem(ss.str());
-    if (pub.ok()) keys.push_back(*pub);
+    for (const auto& [kid, key] : ledger_->OperatorPublicKeys()) {
+      keys.push_back(key);
+    }
     return keys;
   }
 
@@ -197,14 +186,13 @@ class LocalBackend : public Backend {
   Result<ledger::ProofResult> Consistency(uint64_t from, uint64_t to) override {
     return ledger_->ProveConsistency(from, to);
   }
-  Result<std::vector<ledger::Record>> Entries(uint64_t start, uint64_t end,
-                                              size_t limit) override {
-    return ledger_->Entries(start, end, limit);
+  Status Export(std::ostream& out,
+                const ledger::BundleProgress& progress) override {
+    return ledger::WriteBundle(*ledger_, out, progress);
   }
 
  private:
   std::unique_ptr<ledger::Ledger> ledger_;
-  std::filesystem::path dir_;
 };
 
 }  // namespace
@@ -225,8 +213,8 @@ Result<std::unique_ptr<Backend>> Backend::Open(const Source& source,
   if (!opened.ok()) {
     return opened.status().WithContext("opening " + source.data.string());
   }
-  std::unique_ptr<Backend> backend = std::make_unique<LocalBackend>(
-      std::move(opened).value(), source.data);
+  std::unique_ptr<Backend> backend =
+      std::make_unique<LocalBackend>(std::move(opened).value());
   return backend;
 }
 

@@ -7,19 +7,20 @@
 // Thread-safety: one Backend per process, used from the main thread.
 #pragma once
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
-
 #include "crypto/ed25519.h"
 #include "crypto/status.h"
+#include "ledger/bundle.h"
 #include "ledger/ledger.h"
 
 namespace paraphe::cli {
@@ -53,22 +54,22 @@ class Backend {
 
   virtual Result<std::string> Checkpoint() = 0;
   virtual Result<std::string> VerifierKey() = 0;
-  virtual Result<std::vector<std::string>> OperatorKids() = 0;
-  // Public keys the backend knows of without trusting the records (the
-  // local operator key file); may be empty.
-  virtual std::vector<crypto::PublicKey> LocalKeys() = 0;
+  // The ledger's operator public keys (events signed as "operator" verify
+  // with them). Empty for a server: the API does not publish them.
+  virtual std::vector<crypto::PublicKey> OperatorKeys() = 0;
 
   virtual Result<ledger::ProofResult> Inclusion(uint64_t seq,
                                                 uint64_t tree_size) = 0;
   virtual Result<ledger::ProofResult> Consistency(uint64_t from,
                                                   uint64_t to) = 0;
-  // Records [start, end), at most limit.
-  virtual Result<std::vector<ledger::Record>> Entries(uint64_t start,
-                                                      uint64_t end,
-                                                      size_t limit) = 0;
+  // Writes the export bundle (ledger/bundle.h, docs/FORMAT.md): the
+  // records covered by the latest checkpoint, checked against its root.
+  virtual Status Export(std::ostream& out,
+                        const ledger::BundleProgress& progress) = 0;
 };
 
-// The receipt JSON the server returns, built from a local Receipt.
+// The receipt JSON the server returns (without its inclusion proof), built
+// from a local Receipt.
 boost::json::object ReceiptToJson(const ledger::Receipt& r);
 
 // Parses the inclusion / consistency JSON shapes (ledger.h) back into a

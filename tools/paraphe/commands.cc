@@ -1,15 +1,18 @@
 #include "tools/paraphe/commands.h"
 
+#include <fcntl.h>
+#include <fmt/core.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <set>
 #include <utility>
-
-#include <boost/json.hpp>
-#include <fmt/core.h>
 
 #include "crypto/base64.h"
 #include "crypto/ed25519.h"
@@ -26,21 +29,22 @@ namespace paraphe::cli {
 namespace json = boost::json;
 
 // Early exit from a Run* function: reports the error and returns its code.
-#define CLI_RETURN_IF_ERROR(c, expr)                            \
-  do {                                                          \
-    ::paraphe::Status cli_st_ = (expr);                         \
-    if (!cli_st_.ok()) return ReportError(cli_st_, (c).json);   \
+#define CLI_RETURN_IF_ERROR(c, expr)                          \
+  do {                                                        \
+    ::paraphe::Status cli_st_ = (expr);                       \
+    if (!cli_st_.ok()) return ReportError(cli_st_, (c).json); \
   } while (0)
 #define CLI_ASSIGN_OR_EXIT(c, lhs, expr) \
   CLI_ASSIGN_OR_EXIT_IMPL_(PARAPHE_CONCAT_(cli_r_, __LINE__), c, lhs, expr)
-#define CLI_ASSIGN_OR_EXIT_IMPL_(r, c, lhs, expr)             \
-  auto r = (expr);                                             \
-  if (!r.ok()) return ReportError(r.status(), (c).json);       \
+#define CLI_ASSIGN_OR_EXIT_IMPL_(r, c, lhs, expr)        \
+  auto r = (expr);                                       \
+  if (!r.ok()) return ReportError(r.status(), (c).json); \
   lhs = std::move(r).value()
 
 namespace {
 
-Result<json::value> ParseJsonText(std::string_view text, std::string_view what) {
+Result<json::value> ParseJsonText(std::string_view text,
+                                  std::string_view what) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
   if (ec) {
@@ -73,9 +77,7 @@ std::string ScalarWithMoney(std::string_view key, const json::value& v) {
   return text;
 }
 
-bool IsScalar(const json::value& v) {
-  return !v.is_object() && !v.is_array();
-}
+bool IsScalar(const json::value& v) { return !v.is_object() && !v.is_array(); }
 
 void RenderTree(std::string& out, const json::value& v, int indent) {
   const std::string pad(static_cast<size_t>(indent) * 2, ' ');
@@ -132,9 +134,12 @@ void CollectKeys(const json::value& v,
   }
 }
 
-Result<crypto::NoteVerifier> Verifier(std::string_view vkey) {
+Result<crypto::NoteVerifier> Verifier(std::string_view vkey,
+                                      std::string_view what = "verifier key") {
   auto v = crypto::NoteVerifier::FromVerifierKey(vkey);
-  if (!v.ok()) return InvalidArgument("verifier key: " + v.status().message());
+  if (!v.ok()) {
+    return InvalidArgument(std::string(what) + ": " + v.status().message());
+  }
   return std::move(v).value();
 }
 
@@ -146,7 +151,8 @@ Result<uint64_t> VerifyProofObject(const json::value& proof_json,
                                    const crypto::NoteVerifier& verifier,
                                    std::optional<uint64_t> expected_seq,
                                    const std::string& default_checkpoint) {
-  PARAPHE_ASSIGN_OR_RETURN(ledger::ProofResult p, InclusionFromJson(proof_json));
+  PARAPHE_ASSIGN_OR_RETURN(ledger::ProofResult p,
+                           InclusionFromJson(proof_json));
   if (p.checkpoint.empty()) p.checkpoint = default_checkpoint;
   if (p.checkpoint.empty()) return DataLoss("the proof carries no checkpoint");
   auto body = verifier.Open(p.checkpoint);
@@ -178,7 +184,8 @@ bool LooksLikeInclusionProof(const json::value& v) {
 
 std::optional<uint64_t> SeqOf(const json::object& o) {
   const json::value* s = o.if_contains("seq");
-  if (s != nullptr && (s->is_uint64() || (s->is_int64() && s->get_int64() >= 0))) {
+  if (s != nullptr &&
+      (s->is_uint64() || (s->is_int64() && s->get_int64() >= 0))) {
     return s->to_number<uint64_t>();
   }
   return std::nullopt;
@@ -210,10 +217,10 @@ void VerifyProofsIn(json::value& v, const crypto::NoteVerifier& verifier,
         ++tally->verified;
         tally->tree_size = *r;
         if (annotate) {
-          kv.value() = fmt::format("verified (leaf {} in signed checkpoint of "
-                                   "size {})",
-                                   kv.value().at("index").to_number<uint64_t>(),
-                                   *r);
+          kv.value() = fmt::format(
+              "verified (leaf {} in signed checkpoint of "
+              "size {})",
+              kv.value().at("index").to_number<uint64_t>(), *r);
         }
       } else {
         ++tally->failed;
@@ -241,13 +248,13 @@ json::object InEnvelopeOrder(const json::object& e) {
 }
 
 void PrintReceipt(const json::object& r) {
-  std::string out = fmt::format(
-      "accepted: seq {}, convention {} now at version {}{}\n",
-      Str(r, "seq"), Str(r, "convention"), Str(r, "version"),
-      (r.contains("duplicate") && r.at("duplicate").is_bool() &&
-       r.at("duplicate").get_bool())
-          ? " (duplicate: already recorded)"
-          : "");
+  std::string out =
+      fmt::format("accepted: seq {}, convention {} now at version {}{}\n",
+                  Str(r, "seq"), Str(r, "convention"), Str(r, "version"),
+                  (r.contains("duplicate") && r.at("duplicate").is_bool() &&
+                   r.at("duplicate").get_bool())
+                      ? " (duplicate: already recorded)"
+                      : "");
   out += "  leaf hash:   " + Str(r, "leaf_hash") + "\n";
   out += "  recorded at: " + Str(r, "recorded_at") + "\n";
   if (const auto* p = r.if_contains("inclusion_proof")) {
@@ -264,7 +271,8 @@ std::string TrimmedKeyArgument(const std::string& arg) {
     auto contents = ReadFile(arg);
     if (contents.ok()) v = *contents;
   }
-  while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ')) {
+  while (!v.empty() &&
+         (v.back() == '\n' || v.back() == '\r' || v.back() == ' ')) {
     v.pop_back();
   }
   return v;
@@ -278,7 +286,8 @@ int RunInit(const Common& c, const std::string& origin, bool force) {
   ledger::InitOptions options;
   if (!origin.empty()) options.origin = origin;
   options.overwrite_keys = force;
-  CLI_ASSIGN_OR_EXIT(c, ledger::InitResult r, ledger::Ledger::Init(c.data, options));
+  CLI_ASSIGN_OR_EXIT(c, ledger::InitResult r,
+                     ledger::Ledger::Init(c.data, options));
   if (c.json) {
     PrintJson(json::object{{"data", c.data},
                            {"origin", options.origin},
@@ -371,13 +380,15 @@ int RunConventions(const Common& c) {
     rows.push_back({Str(e, "convention"), Str(e, "phase"), Str(e, "version"),
                     Str(e, "title")});
   }
-  std::fputs(FormatTable({"CONVENTION", "PHASE", "VERSION", "TITLE"}, rows).c_str(),
-             stdout);
+  std::fputs(
+      FormatTable({"CONVENTION", "PHASE", "VERSION", "TITLE"}, rows).c_str(),
+      stdout);
   return kExitOk;
 }
 
 int RunStatus(const Common& c, const std::string& convention,
-              std::optional<uint64_t> as_of_seq, const std::string& as_of_date) {
+              std::optional<uint64_t> as_of_seq,
+              const std::string& as_of_date) {
   ledger::AsOf as_of;
   as_of.seq = as_of_seq;
   if (!as_of_date.empty()) as_of.date = as_of_date;
@@ -403,7 +414,7 @@ int RunHistory(const Common& c, const std::string& convention) {
                      backend->State(convention, ledger::AsOf{}));
 
   std::map<std::string, crypto::PublicKey> keys;
-  for (const auto& k : backend->LocalKeys()) keys.emplace(k.Thumbprint(), k);
+  for (const auto& k : backend->OperatorKeys()) keys.emplace(k.Thumbprint(), k);
   CollectKeys(state, &keys);
   for (const auto& r : records) {
     if (const auto* e = Find(r, "event")) CollectKeys(*e, &keys);
@@ -431,10 +442,12 @@ int RunHistory(const Common& c, const std::string& convention) {
     const json::value& ev = event != nullptr ? *event : empty;
     const json::value* actor = Find(ev, "actor");
     std::string actor_text =
-        actor != nullptr ? Str(*actor, "party") + "/" + Str(*actor, "role") : "";
+        actor != nullptr ? Str(*actor, "party") + "/" + Str(*actor, "role")
+                         : "";
     json::object row;
     row["seq"] = Find(r, "seq") ? *Find(r, "seq") : json::value(nullptr);
-    row["version"] = Find(r, "version") ? *Find(r, "version") : json::value(nullptr);
+    row["version"] =
+        Find(r, "version") ? *Find(r, "version") : json::value(nullptr);
     row["recorded_at"] = Str(r, "recorded_at");
     row["date"] = Str(ev, "date");
     row["type"] = Str(ev, "type");
@@ -481,12 +494,16 @@ int RunPayments(const Common& c, const std::string& convention,
   if (vkey.empty()) {
     CLI_ASSIGN_OR_EXIT(c, vkey, backend->VerifierKey());
   }
-  CLI_ASSIGN_OR_EXIT(c, crypto::NoteVerifier verifier, Verifier(vkey));
+  CLI_ASSIGN_OR_EXIT(
+      c, crypto::NoteVerifier verifier,
+      Verifier(vkey, trusted_key.empty() ? "verifier key"
+                                         : "trusted key (--trusted-key)"));
 
   // The view's own checkpoint and verifier key are not trusted: the
   // checkpoint must verify with `vkey`.
   std::string checkpoint;
-  if (const auto* cp = payments.if_contains("checkpoint"); cp && cp->is_string()) {
+  if (const auto* cp = payments.if_contains("checkpoint");
+      cp && cp->is_string()) {
     checkpoint = std::string(cp->get_string());
   }
   ProofTally tally;
@@ -495,9 +512,8 @@ int RunPayments(const Common& c, const std::string& convention,
   view.get_object().erase("checkpoint");
   view.get_object().erase("verifier_key");
   const std::string statement =
-      tally.failed > 0
-          ? fmt::format("{} inclusion proof(s) FAILED: {}", tally.failed,
-                        tally.first_failure)
+      tally.failed > 0 ? fmt::format("{} inclusion proof(s) FAILED: {}",
+                                     tally.failed, tally.first_failure)
       : tally.verified == 0
           ? std::string("no recorded payment events to prove yet")
           : fmt::format(
@@ -552,7 +568,8 @@ int RunCheckpoint(const Common& c) {
 
 int RunProofInclusion(const Common& c, uint64_t seq, uint64_t tree_size) {
   CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), false));
-  CLI_ASSIGN_OR_EXIT(c, ledger::ProofResult p, backend->Inclusion(seq, tree_size));
+  CLI_ASSIGN_OR_EXIT(c, ledger::ProofResult p,
+                     backend->Inclusion(seq, tree_size));
   if (c.json) {
     PrintJson(ledger::InclusionProofJson(p));
   } else {
@@ -568,9 +585,10 @@ int RunProofConsistency(const Common& c, uint64_t from, uint64_t to) {
   if (c.json) {
     PrintJson(o);
   } else {
-    std::string out = fmt::format("old size {}\nold root {}\nsize     {}\nroot     {}\n",
-                                  p.old_size, crypto::HashBase64(p.old_root),
-                                  p.tree_size, crypto::HashBase64(p.root));
+    std::string out =
+        fmt::format("old size {}\nold root {}\nsize     {}\nroot     {}\n",
+                    p.old_size, crypto::HashBase64(p.old_root), p.tree_size,
+                    crypto::HashBase64(p.root));
     for (const auto& h : p.proof) out += crypto::HashBase64(h) + "\n";
     std::fputs(out.c_str(), stdout);
   }
@@ -582,12 +600,14 @@ int RunProofCheck(const Common& c, const std::string& file,
                   const std::string& leaf_hash) {
   if (leaf_data.empty() == leaf_hash.empty()) {
     return ReportError(
-        InvalidArgument("give exactly one of --leaf-data FILE or --leaf-hash B64"),
+        InvalidArgument(
+            "give exactly one of --leaf-data FILE or --leaf-hash B64"),
         c.json);
   }
   CLI_ASSIGN_OR_EXIT(c, std::string contents, ReadFile(file));
   const std::string vkey = TrimmedKeyArgument(trusted_key);
-  CLI_RETURN_IF_ERROR(c, Verifier(vkey).status());
+  CLI_RETURN_IF_ERROR(c,
+                      Verifier(vkey, "trusted key (--trusted-key)").status());
   crypto::Hash leaf{};
   if (!leaf_data.empty()) {
     CLI_ASSIGN_OR_EXIT(c, std::string bytes, ReadFile(leaf_data));
@@ -639,14 +659,24 @@ int RunSubmitEvent(const Common& c, const std::string& key_file,
         c.json);
   }
   CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), true));
-  if (!event.contains("expected_version")) {
-    uint64_t version = 0;
-    const json::value* type = event.if_contains("type");
-    if (!(type && type->is_string() && type->get_string() == "ConventionRegistered")) {
-      CLI_ASSIGN_OR_EXIT(c, version,
-                         backend->ConventionVersion(std::string(conv->get_string())));
+  const std::string convention(conv->get_string());
+  const json::value* type = event.if_contains("type");
+  const bool registration =
+      type && type->is_string() && type->get_string() == "ConventionRegistered";
+  if (!registration) {
+    // Named by the user: an unknown convention is an input error (exit 2),
+    // reported before the ledger looks for the signer's key in it.
+    CLI_ASSIGN_OR_EXIT(c, uint64_t version,
+                       backend->ConventionVersion(convention));
+    if (version == 0) {
+      return ReportError(NotFound("unknown convention \"" + convention +
+                                  "\" (`paraphe conventions` lists them)"),
+                         c.json);
     }
-    event["expected_version"] = version;
+    if (!event.contains("expected_version"))
+      event["expected_version"] = version;
+  } else if (!event.contains("expected_version")) {
+    event["expected_version"] = 0;
   }
   const std::string payload = json::serialize(InEnvelopeOrder(event));
   const std::string jws = crypto::JwsSign(payload, key);
@@ -664,8 +694,8 @@ int RunSubmitFile(const Common& c, const std::string& key_file,
   CLI_ASSIGN_OR_EXIT(c, std::string text, ReadFile(event_file));
   CLI_ASSIGN_OR_EXIT(c, json::value v, ParseJsonText(text, event_file));
   if (!v.is_object()) {
-    return ReportError(InvalidArgument(event_file + ": an event is a JSON object"),
-                       c.json);
+    return ReportError(
+        InvalidArgument(event_file + ": an event is a JSON object"), c.json);
   }
   return RunSubmitEvent(c, key_file, std::move(v.get_object()));
 }
@@ -676,7 +706,8 @@ int RunRegister(const Common& c, const std::string& key_file,
   CLI_ASSIGN_OR_EXIT(c, std::string text, ReadFile(file));
   CLI_ASSIGN_OR_EXIT(c, json::value v, ParseJsonText(text, file));
   if (!v.is_object()) {
-    return ReportError(InvalidArgument(file + ": expected a JSON object"), c.json);
+    return ReportError(InvalidArgument(file + ": expected a JSON object"),
+                       c.json);
   }
   json::object& o = v.get_object();
   if (o.contains("type")) {  // already a whole event
@@ -708,95 +739,54 @@ int RunRegister(const Common& c, const std::string& key_file,
 
 int RunExport(const Common& c, const std::string& out) {
   CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), false));
-  CLI_ASSIGN_OR_EXIT(c, std::string vkey, backend->VerifierKey());
-  CLI_ASSIGN_OR_EXIT(c, crypto::NoteVerifier verifier, Verifier(vkey));
-  CLI_ASSIGN_OR_EXIT(c, std::string cp, backend->Checkpoint());
-  auto body = verifier.Open(cp);
-  if (!body.ok()) {
-    return ReportError(DataLoss("the latest checkpoint does not verify with the "
-                                "ledger's verifier key: " +
-                                body.status().message()),
-                       c.json);
-  }
-  CLI_ASSIGN_OR_EXIT(c, crypto::Checkpoint checkpoint, crypto::Checkpoint::Parse(*body));
-  CLI_ASSIGN_OR_EXIT(c, std::vector<std::string> kids, backend->OperatorKids());
-
-  json::array operator_keys;
-  for (const auto& k : kids) operator_keys.push_back(json::value(k));
-  json::object header{{"format", "paraphe-bundle/v1"},
-                      {"origin", checkpoint.origin},
-                      {"verifier_key", vkey},
-                      {"checkpoint", cp},
-                      {"tree_size", checkpoint.size},
-                      {"operator_keys", std::move(operator_keys)}};
-
   const bool to_stdout = out == "-";
   const std::string tmp = out + ".partial";
-  std::FILE* f = to_stdout ? stdout : std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) {
-    return ReportError(Unavailable("cannot write " + tmp), c.json);
-  }
-  auto fail = [&](Status st) {
-    if (!to_stdout) {
-      std::fclose(f);
-      std::remove(tmp.c_str());
-    }
-    return ReportError(st, c.json);
-  };
-  std::string line = json::serialize(header) + "\n";
-  std::fwrite(line.data(), 1, line.size(), f);
-
-  ProgressBar bar("export", checkpoint.size);
-  crypto::MemoryTree tree;
-  constexpr uint64_t kChunk = 1024;
-  for (uint64_t start = 0; start < checkpoint.size; start += kChunk) {
-    const uint64_t end = std::min(checkpoint.size, start + kChunk);
-    auto records = backend->Entries(start, end, kChunk);
-    if (!records.ok()) return fail(records.status());
-    if (records->size() != end - start) {
-      return fail(DataLoss(fmt::format("expected records [{}, {}), got {}",
-                                       start, end, records->size())));
-    }
-    for (const auto& r : *records) {
-      const std::string leaf = r.LeafBytes();
-      tree.AppendLeaf(leaf);
-      line = json::serialize(json::object{{"seq", r.seq},
-                                          {"recorded_at_ms", r.recorded_at_ms},
-                                          {"leaf", crypto::Base64Encode(leaf)}});
-      line += "\n";
-      if (std::fwrite(line.data(), 1, line.size(), f) != line.size()) {
-        return fail(Unavailable("writing " + out + " failed (disk full?)"));
-      }
-    }
-    bar.Update(end);
-  }
-  bar.Finish();
-  // What we export must be what the checkpoint commits to.
-  if (tree.Root() != checkpoint.root) {
-    return fail(DataLoss("the exported records do not hash to the checkpoint's "
-                         "root"));
-  }
+  std::ofstream file;
   if (!to_stdout) {
-    if (std::fflush(f) != 0 || fsync(fileno(f)) != 0 || std::fclose(f) != 0) {
-      std::remove(tmp.c_str());
-      return ReportError(Unavailable("writing " + out + " failed"), c.json);
+    file.open(tmp, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      return ReportError(
+          Unavailable("cannot write " + tmp + ": " + std::strerror(errno)),
+          c.json);
     }
-    std::error_code ec;
+  }
+  std::ostream& stream = to_stdout ? std::cout : file;
+  ProgressBar bar("export", 0);
+  uint64_t total = 0;
+  Status st = backend->Export(stream, [&](uint64_t done, uint64_t all) {
+    total = all;
+    bar.SetTotal(all);
+    bar.Update(done);
+  });
+  bar.Finish();
+  if (to_stdout) {
+    std::cout.flush();
+    return st.ok() ? kExitOk : ReportError(st, c.json);
+  }
+  file.close();
+  if (st.ok() && !file)
+    st = Unavailable("writing " + tmp + " failed (disk full?)");
+  if (st.ok()) {
+    // Durable before it takes its name.
+    int fd = ::open(tmp.c_str(), O_RDONLY);
+    if (fd < 0 || ::fsync(fd) != 0)
+      st = Unavailable("syncing " + tmp + " failed");
+    if (fd >= 0) ::close(fd);
+  }
+  std::error_code ec;
+  if (st.ok()) {
     std::filesystem::rename(tmp, out, ec);
-    if (ec) {
-      return ReportError(Unavailable("renaming to " + out + ": " + ec.message()),
-                         c.json);
-    }
-    if (c.json) {
-      PrintJson(json::object{{"out", out},
-                             {"records", checkpoint.size},
-                             {"tree_size", checkpoint.size},
-                             {"root", crypto::HashBase64(checkpoint.root)}});
-    } else {
-      fmt::print("exported {} record(s) to {} (checkpoint {} size {}, root {})\n",
-                 checkpoint.size, out, checkpoint.origin, checkpoint.size,
-                 crypto::HashBase64(checkpoint.root));
-    }
+    if (ec)
+      st = Unavailable("renaming " + tmp + " to " + out + ": " + ec.message());
+  }
+  if (!st.ok()) {
+    std::filesystem::remove(tmp, ec);
+    return ReportError(st, c.json);
+  }
+  if (c.json) {
+    PrintJson(json::object{{"out", out}, {"records", total}});
+  } else {
+    fmt::print("exported {} record(s) to {}\n", total, out);
   }
   return kExitOk;
 }

@@ -6,12 +6,11 @@
 // Thread-safety: called once, from main's thread.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "tools/paraphe/backend.h"
 #include "tools/paraphe/event_builder.h"
@@ -43,8 +42,7 @@ int RunRegister(const Common& c, const std::string& key_file,
                 const std::string& date);
 
 int RunStatus(const Common& c, const std::string& convention,
-              std::optional<uint64_t> as_of_seq,
-              const std::string& as_of_date);
+              std::optional<uint64_t> as_of_seq, const std::string& as_of_date);
 int RunHistory(const Common& c, const std::string& convention);
 int RunPayments(const Common& c, const std::string& convention,
                 const std::string& trusted_key);

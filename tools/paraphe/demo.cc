@@ -2,15 +2,15 @@
 // (examples/conventions/), signed with the deterministic demo keys of
 // examples/conventions/README.md: Ed25519 seed = SHA-256("paraphe demo key "
 // + name). Recording times are set to 09:00 UTC on each event's business
-// date (plus one second per event), so the demo reads like the real history
-// and does not depend on today's date.
+// date (a second later than the previous event when dates repeat), so the
+// demo reads like the real history and does not depend on today's date.
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <atomic>
+#include <boost/json.hpp>
 #include <map>
 #include <vector>
-
-#include <boost/json.hpp>
-#include <fmt/core.h>
 
 #include "crypto/base64.h"
 #include "crypto/jws.h"
@@ -28,13 +28,14 @@ namespace {
 
 // The demo key names (examples/conventions/README.md).
 constexpr const char* kDemoKeyNames[] = {
-    "operator",          "metropole-signatory", "metropole-finance",
-    "metropole-clerk",   "metropole-committee", "crpv-signatory",
-    "crpv-clerk",        "crpv-paca-signatory", "crpv-paca-clerk",
+    "operator",        "metropole-signatory", "metropole-finance",
+    "metropole-clerk", "crpv-signatory",      "crpv-clerk",
+    "committee",
 };
 
 Result<crypto::PrivateKey> DemoKey(std::string_view name) {
-  const crypto::Hash seed = crypto::Sha256("paraphe demo key " + std::string(name));
+  const crypto::Hash seed =
+      crypto::Sha256("paraphe demo key " + std::string(name));
   return crypto::PrivateKey::FromSeed(crypto::HashBytes(seed));
 }
 
@@ -56,10 +57,12 @@ Result<json::object> ReadEvent(const fs::path& path) {
 // The public key (base64url) registered for party/role in the registration.
 std::string RegisteredKey(const json::object& registration,
                           std::string_view party, std::string_view role) {
-  const json::value* parties = registration.at("data").as_object().if_contains("parties");
+  const json::value* parties =
+      registration.at("data").as_object().if_contains("parties");
   if (parties == nullptr || !parties->is_array()) return "";
   for (const auto& p : parties->get_array()) {
-    if (!p.is_object() || p.as_object().at("id") != json::value(party)) continue;
+    if (!p.is_object() || p.as_object().at("id") != json::value(party))
+      continue;
     const json::value* keys = p.as_object().if_contains("keys");
     if (keys == nullptr || !keys->is_array()) continue;
     for (const auto& k : keys->get_array()) {
@@ -77,8 +80,10 @@ std::string RegisteredKey(const json::object& registration,
 
 Result<int64_t> BusinessMs(const json::object& event) {
   const json::value* d = event.if_contains("date");
-  if (d == nullptr || !d->is_string()) return InvalidArgument("event without a date");
-  PARAPHE_ASSIGN_OR_RETURN(ledger::Date date, ledger::Date::Parse(d->get_string()));
+  if (d == nullptr || !d->is_string())
+    return InvalidArgument("event without a date");
+  PARAPHE_ASSIGN_OR_RETURN(ledger::Date date,
+                           ledger::Date::Parse(d->get_string()));
   return date.days() * 86'400'000 + 9 * 3'600'000;
 }
 
@@ -89,22 +94,25 @@ Status RunDemoImpl(const Common& c, const std::string& examples, bool force,
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
     if (!force) {
-      return InvalidArgument(dir.string() +
-                             " exists and is not empty (pass --force to replace "
-                             "a previous demo ledger)");
+      return InvalidArgument(
+          dir.string() +
+          " exists and is not empty (pass --force to replace "
+          "a previous demo ledger)");
     }
     if (!fs::exists(dir / "keys" / "ledger.pem", ec)) {
       return InvalidArgument(dir.string() +
                              " is not a paraphe ledger; refusing to delete it");
     }
     fs::remove_all(dir, ec);
-    if (ec) return Unavailable("removing " + dir.string() + ": " + ec.message());
+    if (ec)
+      return Unavailable("removing " + dir.string() + ": " + ec.message());
   }
 
   // Load the example history.
   if (!fs::is_regular_file(ex / "registration.json", ec)) {
-    return NotFound("no examples at " + ex.string() +
-                    " (expected registration.json and history/; pass --examples DIR)");
+    return NotFound(
+        "no examples at " + ex.string() +
+        " (expected registration.json and history/; pass --examples DIR)");
   }
   std::vector<DemoEvent> events;
   PARAPHE_ASSIGN_OR_RETURN(json::object registration,
@@ -132,7 +140,8 @@ Status RunDemoImpl(const Common& c, const std::string& examples, bool force,
   ledger::InitOptions init;
   init.origin = "paraphe.demo/ledger";
   init.operator_key_pem = op.ToPem();
-  PARAPHE_ASSIGN_OR_RETURN(ledger::InitResult created, ledger::Ledger::Init(dir, init));
+  PARAPHE_ASSIGN_OR_RETURN(ledger::InitResult created,
+                           ledger::Ledger::Init(dir, init));
 
   std::atomic<int64_t> now_ms{0};
   ledger::LedgerOptions options;
@@ -141,7 +150,6 @@ Status RunDemoImpl(const Common& c, const std::string& examples, bool force,
                            ledger::Ledger::Open(dir, options));
 
   ProgressBar bar("demo", events.size());
-  std::map<std::string, std::string> used;  // key name -> path
   std::string convention;
   for (size_t i = 0; i < events.size(); ++i) {
     json::object& e = events[i].event;
@@ -149,7 +157,6 @@ Status RunDemoImpl(const Common& c, const std::string& examples, bool force,
     const std::string party(actor.at("party").as_string());
     const std::string role(actor.at("role").as_string());
     const crypto::PrivateKey* key = &op;
-    std::string key_name = "operator";
     if (party != "operator") {
       auto it = keys.find(RegisteredKey(registration, party, role));
       if (it == keys.end()) {
@@ -157,9 +164,7 @@ Status RunDemoImpl(const Common& c, const std::string& examples, bool force,
                                "/" + role);
       }
       key = &it->second.second;
-      key_name = it->second.first;
     }
-    used.emplace(key_name, "");
     if (!e.contains("expected_version")) e["expected_version"] = i;
     convention = std::string(e.at("convention").as_string());
     PARAPHE_ASSIGN_OR_RETURN(int64_t ms, BusinessMs(e));
@@ -170,7 +175,8 @@ Status RunDemoImpl(const Common& c, const std::string& examples, bool force,
          {"type", "convention", "expected_version", "date", "actor", "data"}) {
       if (const auto* v = e.if_contains(k)) ordered[k] = *v;
     }
-    auto receipt = ledger->Submit(crypto::JwsSign(json::serialize(ordered), *key));
+    auto receipt =
+        ledger->Submit(crypto::JwsSign(json::serialize(ordered), *key));
     if (!receipt.ok()) return receipt.status().WithContext(events[i].file);
     bar.Update(i + 1);
   }
@@ -179,11 +185,13 @@ Status RunDemoImpl(const Common& c, const std::string& examples, bool force,
   // The party keys, so that people can act in the demo.
   fs::create_directories(dir / "keys" / "demo", ec);
   json::object key_files;
-  for (auto& [pub, named] : keys) {
-    if (named.first == "operator" || !used.count(named.first)) continue;
-    const fs::path path = dir / "keys" / "demo" / (named.first + ".pem");
-    PARAPHE_RETURN_IF_ERROR(named.second.Save(path, /*overwrite=*/true));
-    key_files[named.first] = path.string();
+  for (const char* name : kDemoKeyNames) {
+    if (std::string_view(name) == "operator")
+      continue;  // DIR/keys/operator.pem
+    PARAPHE_ASSIGN_OR_RETURN(crypto::PrivateKey k, DemoKey(name));
+    const fs::path path = dir / "keys" / "demo" / (std::string(name) + ".pem");
+    PARAPHE_RETURN_IF_ERROR(k.Save(path, /*overwrite=*/true));
+    key_files[name] = path.string();
   }
 
   (*summary)["data"] = dir.string();

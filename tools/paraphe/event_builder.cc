@@ -1,11 +1,10 @@
 #include "tools/paraphe/event_builder.h"
 
+#include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-
-#include <boost/json.hpp>
 
 #include "crypto/base64.h"
 #include "crypto/sha256.h"
@@ -40,14 +39,16 @@ Result<std::string> ReadFile(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return InvalidArgument(path + ": cannot read (" + std::strerror(errno) + ")");
+    return InvalidArgument(path + ": cannot read (" + std::strerror(errno) +
+                           ")");
   }
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
-Result<std::string> HashArgument(std::string_view value, std::string_view flag) {
+Result<std::string> HashArgument(std::string_view value,
+                                 std::string_view flag) {
   auto is_hex = [](std::string_view s) {
     if (s.size() != 64) return false;
     for (char c : s) {
@@ -73,8 +74,9 @@ Result<int64_t> ParseAmount(std::string_view text) {
     if (c == ' ' || c == '_') continue;
     if (c == '.' || c == ',') {
       if (in_cents) {
-        return InvalidArgument("amount \"" + std::string(text) +
-                               "\": expected euros such as 200000 or 200000.00");
+        return InvalidArgument(
+            "amount \"" + std::string(text) +
+            "\": expected euros such as 200000 or 200000.00");
       }
       in_cents = true;
       continue;

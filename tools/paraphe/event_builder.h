@@ -7,12 +7,11 @@
 // Thread-safety: pure functions (TodayParis reads the clock).
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/json/object.hpp>
 
 #include "crypto/ed25519.h"
 #include "crypto/status.h"
@@ -20,9 +19,9 @@
 namespace paraphe::cli {
 
 struct Envelope {
-  std::string type;        // "PartySigned", ...
+  std::string type;  // "PartySigned", ...
   std::string convention;
-  std::string date;        // YYYY-MM-DD; empty: today in Europe/Paris
+  std::string date;  // YYYY-MM-DD; empty: today in Europe/Paris
   std::string party;
   std::string role;
   std::optional<uint64_t> expected_version;  // absent: filled at submit

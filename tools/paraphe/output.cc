@@ -1,13 +1,12 @@
 #include "tools/paraphe/output.h"
 
+#include <fmt/core.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <iostream>
-
-#include <boost/json.hpp>
-#include <fmt/core.h>
 
 namespace paraphe::cli {
 
@@ -183,8 +182,8 @@ std::string FormatCents(int64_t cents, std::string_view currency) {
     if (i > 0 && (units.size() - i) % 3 == 0) grouped += ' ';
     grouped += units[i];
   }
-  std::string out = fmt::format("{}{},{:02}", negative ? "-" : "", grouped,
-                                abs % 100);
+  std::string out =
+      fmt::format("{}{},{:02}", negative ? "-" : "", grouped, abs % 100);
   if (currency == "EUR" || currency.empty()) {
     out += " €";
   } else {
@@ -238,14 +237,14 @@ void ProgressBar::Finish() {
 }
 
 void ProgressBar::Draw(bool final) {
-  const double secs = std::chrono::duration<double>(
-                          std::chrono::steady_clock::now() - start_)
-                          .count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+          .count();
   const double rate = secs > 0 ? static_cast<double>(done_) / secs : 0.0;
-  const double frac =
-      total_ == 0 ? 1.0
-                  : std::min(1.0, static_cast<double>(done_) /
-                                      static_cast<double>(total_));
+  const double frac = total_ == 0
+                          ? 1.0
+                          : std::min(1.0, static_cast<double>(done_) /
+                                              static_cast<double>(total_));
   constexpr int kWidth = 30;
   const int filled = static_cast<int>(frac * kWidth);
   std::string bar(static_cast<size_t>(filled), '#');
@@ -254,8 +253,8 @@ void ProgressBar::Draw(bool final) {
   if (final) {
     eta = fmt::format("in {:.1f}s", secs);
   } else if (rate > 0 && total_ >= done_) {
-    eta = fmt::format("ETA {:.0f}s",
-                      static_cast<double>(total_ - done_) / rate);
+    eta =
+        fmt::format("ETA {:.0f}s", static_cast<double>(total_ - done_) / rate);
   } else {
     eta = "ETA --";
   }

@@ -5,13 +5,12 @@
 // functions or write to stdout/stderr.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "crypto/status.h"
 
@@ -52,6 +51,7 @@ class ProgressBar {
  public:
   ProgressBar(std::string label, uint64_t total);
   ~ProgressBar();  // finishes the line if still drawn
+  void SetTotal(uint64_t total) { total_ = total; }
   void Update(uint64_t done);
   void Finish();
 

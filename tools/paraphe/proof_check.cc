@@ -1,9 +1,8 @@
 #include "tools/paraphe/proof_check.h"
 
 #include <algorithm>
-#include <charconv>
-
 #include <boost/json.hpp>
+#include <charconv>
 
 #include "crypto/base64.h"
 #include "crypto/merkle.h"
@@ -22,7 +21,8 @@ Result<crypto::Hash> DecodeHash(std::string_view b64, std::string_view what) {
                            raw.status().message() + ")");
   }
   if (raw->size() != 32) {
-    return InvalidArgument(std::string(what) + ": a hash must be 32 bytes, got " +
+    return InvalidArgument(std::string(what) +
+                           ": a hash must be 32 bytes, got " +
                            std::to_string(raw->size()));
   }
   crypto::Hash h;
@@ -64,8 +64,8 @@ Result<ParsedInclusionProof> ParseTlogProofText(std::string_view text) {
   };
   std::string_view line;
   if (!next_line(&line) || line != kTlogProofHeader) {
-    return InvalidArgument("line 1: expected \"" + std::string(kTlogProofHeader) +
-                           "\"");
+    return InvalidArgument("line 1: expected \"" +
+                           std::string(kTlogProofHeader) + "\"");
   }
   if (!next_line(&line)) return at("unexpected end of proof");
   if (line.rfind("extra ", 0) == 0) {
@@ -78,7 +78,8 @@ Result<ParsedInclusionProof> ParseTlogProofText(std::string_view text) {
   if (!index.ok()) return at(index.status().message());
   out.index = *index;
   for (;;) {
-    if (!next_line(&line)) return at("missing blank line before the checkpoint");
+    if (!next_line(&line))
+      return at("missing blank line before the checkpoint");
     if (line.empty()) break;
     auto h = DecodeHash(line, "proof hash");
     if (!h.ok()) return at(h.status().message());
@@ -89,7 +90,8 @@ Result<ParsedInclusionProof> ParseTlogProofText(std::string_view text) {
   return out;
 }
 
-Result<ParsedInclusionProof> ParseInclusionProofFile(std::string_view contents) {
+Result<ParsedInclusionProof> ParseInclusionProofFile(
+    std::string_view contents) {
   if (contents.rfind(kTlogProofHeader, 0) == 0) {
     return ParseTlogProofText(contents);
   }
@@ -109,8 +111,9 @@ Result<ParsedInclusionProof> ParseInclusionProofFile(std::string_view contents) 
   }
   PARAPHE_ASSIGN_OR_RETURN(ledger::ProofResult p, InclusionFromJson(v));
   if (p.checkpoint.empty()) {
-    return InvalidArgument("checkpoint: missing (a proof without a signed "
-                           "checkpoint proves nothing)");
+    return InvalidArgument(
+        "checkpoint: missing (a proof without a signed "
+        "checkpoint proves nothing)");
   }
   ParsedInclusionProof out;
   out.index = p.index;
@@ -132,8 +135,9 @@ Result<CheckedProof> CheckInclusionProof(const ParsedInclusionProof& proof,
   auto body = verifier->Open(proof.checkpoint);
   if (!body.ok()) {
     if (body.status().code() == StatusCode::kUnauthenticated) {
-      return Unauthenticated("the checkpoint is not signed by the trusted key " +
-                             verifier->name() + ": " + body.status().message());
+      return Unauthenticated(
+          "the checkpoint is not signed by the trusted key " +
+          verifier->name() + ": " + body.status().message());
     }
     return DataLoss("checkpoint: " + body.status().message());
   }

@@ -4,14 +4,15 @@
 
 #ifdef PARAPHE_HAVE_HTTP_CLIENT
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 #include <cstdio>
 
 #include "api/http_client.h"
 #include "crypto/jws.h"
+#include "crypto/merkle.h"
+#include "crypto/note.h"
 #include "ledger/record.h"
 
 namespace paraphe::cli {
@@ -36,15 +37,24 @@ std::string PathSegment(std::string_view s) {
 
 StatusCode CodeForHttp(int http) {
   switch (http) {
-    case 400: return StatusCode::kInvalidArgument;
-    case 401: return StatusCode::kUnauthenticated;
-    case 403: return StatusCode::kPermissionDenied;
-    case 404: return StatusCode::kNotFound;
-    case 409: return StatusCode::kConflict;
-    case 413: return StatusCode::kResourceExhausted;
-    case 422: return StatusCode::kRuleViolation;
-    case 503: return StatusCode::kUnavailable;
-    default: return StatusCode::kInternal;
+    case 400:
+      return StatusCode::kInvalidArgument;
+    case 401:
+      return StatusCode::kUnauthenticated;
+    case 403:
+      return StatusCode::kPermissionDenied;
+    case 404:
+      return StatusCode::kNotFound;
+    case 409:
+      return StatusCode::kConflict;
+    case 413:
+      return StatusCode::kResourceExhausted;
+    case 422:
+      return StatusCode::kRuleViolation;
+    case 503:
+      return StatusCode::kUnavailable;
+    default:
+      return StatusCode::kInternal;
   }
 }
 
@@ -83,13 +93,15 @@ class RemoteBackend : public Backend {
  public:
   explicit RemoteBackend(std::string base) : base_(std::move(base)) {}
 
-  Result<api::HttpResponse> Call(std::string_view method, const std::string& path,
+  Result<api::HttpResponse> Call(std::string_view method,
+                                 const std::string& path,
                                  std::string_view body = {},
                                  const api::HttpHeaders& headers = {}) {
     auto res = api::HttpRequest(method, base_ + path, body, headers);
     if (!res.ok()) {
       if (res.status().code() == StatusCode::kUnavailable) {
-        return Unavailable("cannot reach " + base_ + ": " + res.status().message());
+        return Unavailable("cannot reach " + base_ + ": " +
+                           res.status().message());
       }
       return res.status();
     }
@@ -106,19 +118,20 @@ class RemoteBackend : public Backend {
   }
 
   Result<json::object> Submit(const std::string& jws) override {
-    PARAPHE_ASSIGN_OR_RETURN(
-        api::HttpResponse res,
-        Call("POST", "/v1/events", jws, {{"Content-Type", "application/jose"}}));
+    PARAPHE_ASSIGN_OR_RETURN(api::HttpResponse res,
+                             Call("POST", "/v1/events", jws,
+                                  {{"Content-Type", "application/jose"}}));
     boost::system::error_code ec;
     json::value v = json::parse(res.body, ec);
-    if (ec || !v.is_object()) return Internal("the server's receipt is not JSON");
+    if (ec || !v.is_object())
+      return Internal("the server's receipt is not JSON");
     return std::move(v.get_object());
   }
 
   Result<json::array> Conventions() override {
     PARAPHE_ASSIGN_OR_RETURN(json::value v, GetJson("/v1/conventions"));
-    if (const auto* c = v.is_object() ? v.get_object().if_contains("conventions")
-                                      : nullptr;
+    if (const auto* c =
+            v.is_object() ? v.get_object().if_contains("conventions") : nullptr;
         c && c->is_array()) {
       return c->get_array();
     }
@@ -153,9 +166,11 @@ class RemoteBackend : public Backend {
   }
 
   Result<json::array> History(const std::string& id) override {
-    PARAPHE_ASSIGN_OR_RETURN(json::value v,
-                             GetJson("/v1/conventions/" + PathSegment(id) + "/events"));
-    if (const auto* e = v.is_object() ? v.get_object().if_contains("events") : nullptr;
+    PARAPHE_ASSIGN_OR_RETURN(
+        json::value v,
+        GetJson("/v1/conventions/" + PathSegment(id) + "/events"));
+    if (const auto* e =
+            v.is_object() ? v.get_object().if_contains("events") : nullptr;
         e && e->is_array()) {
       return e->get_array();
     }
@@ -164,53 +179,31 @@ class RemoteBackend : public Backend {
 
   Result<json::object> Payments(const std::string& id) override {
     PARAPHE_ASSIGN_OR_RETURN(
-        json::value v, GetJson("/v1/conventions/" + PathSegment(id) + "/payments"));
-    if (!v.is_object()) return Internal("unexpected answer to the payments request");
+        json::value v,
+        GetJson("/v1/conventions/" + PathSegment(id) + "/payments"));
+    if (!v.is_object())
+      return Internal("unexpected answer to the payments request");
     return std::move(v.get_object());
   }
 
   Result<std::string> Checkpoint() override {
-    PARAPHE_ASSIGN_OR_RETURN(api::HttpResponse res, Call("GET", "/v1/log/checkpoint"));
+    PARAPHE_ASSIGN_OR_RETURN(api::HttpResponse res,
+                             Call("GET", "/v1/log/checkpoint"));
     return res.body;
   }
 
   Result<std::string> VerifierKey() override {
-    PARAPHE_ASSIGN_OR_RETURN(api::HttpResponse res, Call("GET", "/v1/log/verifier-key"));
+    PARAPHE_ASSIGN_OR_RETURN(api::HttpResponse res,
+                             Call("GET", "/v1/log/verifier-key"));
     std::string k = res.body;
     while (!k.empty() && (k.back() == '\n' || k.back() == '\r')) k.pop_back();
     return k;
   }
 
-  Result<std::vector<std::string>> OperatorKids() override {
-    // The API has no operator-key endpoint: the kids that signed as the
-    // operator are what the log shows.
-    PARAPHE_ASSIGN_OR_RETURN(json::array list, Conventions());
-    std::vector<std::string> kids;
-    for (const auto& c : list) {
-      const auto* id = c.is_object() ? c.get_object().if_contains("convention") : nullptr;
-      if (id == nullptr || !id->is_string()) continue;
-      PARAPHE_ASSIGN_OR_RETURN(json::array events, History(std::string(id->get_string())));
-      for (const auto& e : events) {
-        const auto* ev = e.is_object() ? e.get_object().if_contains("event") : nullptr;
-        const auto* actor = ev && ev->is_object() ? ev->get_object().if_contains("actor")
-                                                  : nullptr;
-        const auto* party = actor && actor->is_object()
-                                ? actor->get_object().if_contains("party")
-                                : nullptr;
-        const auto* kid = e.get_object().if_contains("kid");
-        if (party && party->is_string() && party->get_string() == "operator" && kid &&
-            kid->is_string()) {
-          std::string k(kid->get_string());
-          if (std::find(kids.begin(), kids.end(), k) == kids.end()) kids.push_back(k);
-        }
-      }
-    }
-    return kids;
-  }
+  std::vector<crypto::PublicKey> OperatorKeys() override { return {}; }
 
-  std::vector<crypto::PublicKey> LocalKeys() override { return {}; }
-
-  Result<ledger::ProofResult> Inclusion(uint64_t seq, uint64_t tree_size) override {
+  Result<ledger::ProofResult> Inclusion(uint64_t seq,
+                                        uint64_t tree_size) override {
     std::string path = "/v1/log/proof/inclusion?seq=" + std::to_string(seq);
     if (tree_size > 0) path += "&tree_size=" + std::to_string(tree_size);
     PARAPHE_ASSIGN_OR_RETURN(json::value v, GetJson(path));
@@ -219,22 +212,111 @@ class RemoteBackend : public Backend {
 
   Result<ledger::ProofResult> Consistency(uint64_t from, uint64_t to) override {
     PARAPHE_ASSIGN_OR_RETURN(
-        json::value v, GetJson("/v1/log/proof/consistency?from=" + std::to_string(from) +
-                               "&to=" + std::to_string(to)));
+        json::value v,
+        GetJson("/v1/log/proof/consistency?from=" + std::to_string(from) +
+                "&to=" + std::to_string(to)));
     return ConsistencyFromJson(v);
   }
 
+  Status Export(std::ostream& out,
+                const ledger::BundleProgress& progress) override {
+    PARAPHE_ASSIGN_OR_RETURN(std::string vkey, VerifierKey());
+    auto verifier = crypto::NoteVerifier::FromVerifierKey(vkey);
+    if (!verifier.ok()) {
+      return DataLoss("the server's verifier key is malformed: " +
+                      verifier.status().message());
+    }
+    PARAPHE_ASSIGN_OR_RETURN(std::string note, Checkpoint());
+    auto body = verifier->Open(note);
+    if (!body.ok()) {
+      return DataLoss(
+          "the latest checkpoint does not verify with the "
+          "server's key: " +
+          body.status().message());
+    }
+    auto cp = crypto::Checkpoint::Parse(*body);
+    if (!cp.ok()) return DataLoss("checkpoint: " + cp.status().message());
+    ledger::Bundle header;
+    header.origin = cp->origin;
+    header.verifier_key = vkey;
+    header.checkpoint = note;
+    header.tree_size = cp->size;
+    PARAPHE_ASSIGN_OR_RETURN(header.operator_kids_without_key, OperatorKids());
+    out << ledger::BundleHeaderLine(header);
+
+    crypto::MerkleFrontier frontier;
+    constexpr uint64_t kChunk = 1024;
+    for (uint64_t start = 0; start < cp->size; start += kChunk) {
+      const uint64_t end = std::min(cp->size, start + kChunk);
+      PARAPHE_ASSIGN_OR_RETURN(std::vector<ledger::Record> records,
+                               Entries(start, end, end - start));
+      if (records.size() != end - start) {
+        return DataLoss("expected records [" + std::to_string(start) + ", " +
+                        std::to_string(end) + "), got " +
+                        std::to_string(records.size()));
+      }
+      for (const auto& r : records) {
+        const std::string leaf = r.LeafBytes();
+        frontier.Append(crypto::LeafHash(leaf), nullptr);
+        out << ledger::BundleRecordLine(r.seq, r.recorded_at_ms, leaf);
+      }
+      if (!out) return Unavailable("writing the bundle failed");
+      if (progress) progress(end, cp->size);
+    }
+    if (frontier.Root() != cp->root) {
+      return DataLoss(
+          "the server's records do not hash to its checkpoint's root");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Result<std::vector<std::string>> OperatorKids() {
+    // The API has no operator-key endpoint: the kids that signed as the
+    // operator are what the log shows.
+    PARAPHE_ASSIGN_OR_RETURN(json::array list, Conventions());
+    std::vector<std::string> kids;
+    for (const auto& c : list) {
+      const auto* id =
+          c.is_object() ? c.get_object().if_contains("convention") : nullptr;
+      if (id == nullptr || !id->is_string()) continue;
+      PARAPHE_ASSIGN_OR_RETURN(json::array events,
+                               History(std::string(id->get_string())));
+      for (const auto& e : events) {
+        const auto* ev =
+            e.is_object() ? e.get_object().if_contains("event") : nullptr;
+        const auto* actor = ev && ev->is_object()
+                                ? ev->get_object().if_contains("actor")
+                                : nullptr;
+        const auto* party = actor && actor->is_object()
+                                ? actor->get_object().if_contains("party")
+                                : nullptr;
+        const auto* kid = e.get_object().if_contains("kid");
+        if (party && party->is_string() && party->get_string() == "operator" &&
+            kid && kid->is_string()) {
+          std::string k(kid->get_string());
+          if (std::find(kids.begin(), kids.end(), k) == kids.end())
+            kids.push_back(k);
+        }
+      }
+    }
+    return kids;
+  }
+
+  // Records [start, end), at most limit, through /v1/log/entries pages.
   Result<std::vector<ledger::Record>> Entries(uint64_t start, uint64_t end,
-                                              size_t limit) override {
+                                              size_t limit) {
     std::vector<ledger::Record> out;
     uint64_t next = start;
     while (next < end && out.size() < limit) {
       PARAPHE_ASSIGN_OR_RETURN(
-          json::value v, GetJson("/v1/log/entries?start=" + std::to_string(next) +
-                                 "&end=" + std::to_string(end)));
+          json::value v,
+          GetJson("/v1/log/entries?start=" + std::to_string(next) +
+                  "&end=" + std::to_string(end)));
       const auto* entries =
           v.is_object() ? v.get_object().if_contains("entries") : nullptr;
-      if (entries == nullptr || !entries->is_array() || entries->get_array().empty()) {
+      if (entries == nullptr || !entries->is_array() ||
+          entries->get_array().empty()) {
         break;
       }
       for (const auto& e : entries->get_array()) {
@@ -246,7 +328,6 @@ class RemoteBackend : public Backend {
     return out;
   }
 
- private:
   // Rebuilds a record from RecordJson; its leaf hash must match.
   static Result<ledger::Record> RecordFromJson(const json::value& v) {
     if (!v.is_object()) return Internal("entry is not an object");
@@ -268,7 +349,8 @@ class RemoteBackend : public Backend {
     if (const auto* ver = o.if_contains("version"); ver && ver->is_number()) {
       r.version = ver->to_number<uint64_t>();
     }
-    PARAPHE_ASSIGN_OR_RETURN(r.recorded_at_ms, ParseTimestampMs(at->get_string()));
+    PARAPHE_ASSIGN_OR_RETURN(r.recorded_at_ms,
+                             ParseTimestampMs(at->get_string()));
     if (crypto::HashBase64(r.LeafHash()) != lh->get_string()) {
       return DataLoss("entry " + std::to_string(r.seq) +
                       ": its leaf_hash is not the hash of its leaf");
@@ -280,8 +362,8 @@ class RemoteBackend : public Backend {
   static Result<int64_t> ParseTimestampMs(std::string_view s) {
     int y, mo, d, h, mi, sec, ms;
     char z = 0;
-    if (std::sscanf(std::string(s).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo,
-                    &d, &h, &mi, &sec, &ms, &z) != 8 ||
+    if (std::sscanf(std::string(s).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y,
+                    &mo, &d, &h, &mi, &sec, &ms, &z) != 8 ||
         z != 'Z') {
       return Internal("bad recorded_at \"" + std::string(s) + "\"");
     }
@@ -304,8 +386,9 @@ Result<std::unique_ptr<Backend>> OpenRemoteBackend(const std::string& url) {
   std::string base = url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0) {
-    return InvalidArgument("--server: expected http://HOST:PORT or https://..., got \"" +
-                           url + "\"");
+    return InvalidArgument(
+        "--server: expected http://HOST:PORT or https://..., got \"" + url +
+        "\"");
   }
   std::unique_ptr<Backend> b = std::make_unique<RemoteBackend>(base);
   return b;
