@@ -134,6 +134,13 @@ Result<PublicKey> PublicKey::FromRaw(std::string_view raw) {
   }
   PublicKey key;
   std::memcpy(key.raw_.data(), raw.data(), kSize);
+  EVP_PKEY* pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                               key.raw_.data(), kSize);
+  if (pkey == nullptr) {
+    ERR_clear_error();
+    return InvalidArgument("not a valid Ed25519 public key");
+  }
+  key.pkey_.reset(pkey, EVP_PKEY_free);
   return key;
 }
 
@@ -176,12 +183,17 @@ std::string PublicKey::ToPem() const {
 bool PublicKey::Verify(std::string_view message,
                        std::string_view signature) const {
   if (signature.size() != kSignatureSize) return false;
-  PkeyPtr pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                           raw_.data(), kSize));
-  if (!pkey) return false;
+  PkeyPtr owned;
+  EVP_PKEY* pkey = pkey_.get();
+  if (pkey == nullptr) {  // a default-constructed key
+    owned.reset(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                            raw_.data(), kSize));
+    if (!owned) return false;
+    pkey = owned.get();
+  }
   MdCtxPtr ctx(EVP_MD_CTX_new());
   if (!ctx) return false;
-  if (EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) !=
+  if (EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey) !=
       1) {
     return false;
   }

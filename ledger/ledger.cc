@@ -281,6 +281,13 @@ void Ledger::SubmitAsync(std::string jws_text, std::function<void(Result<Receipt
   if (!event.ok()) return done(event.status().WithContext("event payload"));
   auto current = impl_->Current(event->convention);
   if (!current.ok()) return done(current.status());
+  // Name an unknown convention before looking for the signer's key in it
+  // (the order rules.h documents), so the error says what is really wrong.
+  if ((*current)->version == 0 && event->kind != EventType::kConventionRegistered) {
+    return done(Status(StatusCode::kNotFound,
+                       "convention \"" + event->convention + "\" is not registered",
+                       "convention.unknown"));
+  }
   auto key = ResolveSigningKey(**current, impl_->operator_keys, *event, jws->kid);
   if (!key.ok()) return done(key.status());
   Status verified = crypto::JwsVerify(*jws, *key);
@@ -320,6 +327,9 @@ Result<Receipt> Ledger::Submit(std::string_view jws) {
 // -------------------------------------------------------------------- Reads
 
 uint64_t Ledger::size() const { return impl_->log->size(); }
+uint64_t Ledger::StreamVersion(std::string_view convention) const {
+  return impl_->log->StreamVersion(convention);
+}
 const std::string& Ledger::origin() const { return impl_->log->origin(); }
 const std::string& Ledger::verifier_key() const { return impl_->log->verifier_key(); }
 

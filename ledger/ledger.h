@@ -123,6 +123,9 @@ class Ledger {
 
   // --- reads ---
   uint64_t size() const;
+  // Number of events of the convention (0 if unknown): the expected_version
+  // its next event must carry.
+  uint64_t StreamVersion(std::string_view convention) const;
   const std::string& origin() const;
   const std::string& verifier_key() const;
   std::vector<std::string> OperatorKids() const;

@@ -293,3 +293,21 @@ TEST_F(LedgerSubmitTest, RacingSubmissionsExactlyOneWinsEachVersion) {
 
 }  // namespace
 }  // namespace paraphe::ledger
+
+namespace paraphe::ledger {
+namespace {
+
+TEST_F(LedgerSubmitTest, EventForUnknownConventionNamesTheConvention) {
+  OpenLedger();
+  json::object p = payloads_[1];  // a PartySigned, but nothing is registered
+  p["expected_version"] = 0;
+  auto r = ledger_->Submit(signer_->Sign(p));
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(r.status().rule(), "convention.unknown");
+  EXPECT_EQ(ledger_->StreamVersion(Convention()), 0u);
+  SubmitAll();
+  EXPECT_EQ(ledger_->StreamVersion(Convention()), payloads_.size());
+}
+
+}  // namespace
+}  // namespace paraphe::ledger
