@@ -182,9 +182,8 @@ Status Ledger::Impl::ReplayOne(ConventionState& state, const Record& r) const {
     return fail(InvalidArgument("the event names convention " + event->convention));
   }
   EventContext ctx{r.seq, r.recorded_at_ms, jws->kid};
-  auto next = Apply(state, *event, ctx, operator_keys);
-  if (!next.ok()) return fail(next.status());
-  state = std::move(*next);
+  Status applied = ApplyInPlace(state, *event, ctx, operator_keys);
+  if (!applied.ok()) return fail(applied);
   return Status::Ok();
 }
 

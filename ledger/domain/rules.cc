@@ -201,9 +201,9 @@ Result<crypto::PublicKey> ResolveSigningKey(const ConventionState& before,
   return crypto::PublicKey::FromRaw(it->second.public_key);
 }
 
-Result<ConventionState> Apply(const ConventionState& before, const Event& e,
-                              const EventContext& ctx,
-                              const OperatorKeys& ops) {
+Status ApplyInPlace(ConventionState& s, const Event& e, const EventContext& ctx,
+                   const OperatorKeys& ops) {
+  const ConventionState& before = s;
   if (e.kind == EventType::kConventionRegistered && before.version != 0) {
     return Status(StatusCode::kConflict,
                   "convention \"" + before.id + "\" is already registered",
@@ -235,7 +235,6 @@ Result<ConventionState> Apply(const ConventionState& before, const Event& e,
                              " but recorded on " + recorded.ToString() +
                              " (Europe/Paris)");
   }
-  ConventionState s = before;
   PARAPHE_RETURN_IF_ERROR(ApplyTyped(s, e, ctx, ops));
   if (s.last_event_date && e.date < *s.last_event_date) {
     s.late_recorded.push_back(ctx.seq);
@@ -244,6 +243,14 @@ Result<ConventionState> Apply(const ConventionState& before, const Event& e,
     s.last_event_date = e.date;
   }
   ++s.version;
+  return Status::Ok();
+}
+
+Result<ConventionState> Apply(const ConventionState& before, const Event& e,
+                              const EventContext& ctx,
+                              const OperatorKeys& ops) {
+  ConventionState s = before;
+  PARAPHE_RETURN_IF_ERROR(ApplyInPlace(s, e, ctx, ops));
   return s;
 }
 

@@ -58,4 +58,11 @@ Result<crypto::PublicKey> ResolveSigningKey(const ConventionState& before,
 Result<ConventionState> Apply(const ConventionState& before, const Event& e,
                               const EventContext& ctx, const OperatorKeys& ops);
 
+// The same transition without copying the state, for replay of a log whose
+// events were accepted before: O(event) instead of O(state). On success `s`
+// is the state after the event; on failure `s` is unspecified (partly
+// changed) and must be discarded, which replay does (it is data loss).
+Status ApplyInPlace(ConventionState& s, const Event& e, const EventContext& ctx,
+                    const OperatorKeys& ops);
+
 }  // namespace paraphe::ledger
