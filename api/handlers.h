@@ -56,6 +56,8 @@ Response HandleEntries(ApiContext& ctx, const Call& call);
 Response HandleInclusionProof(ApiContext& ctx, const Call& call);
 Response HandleConsistencyProof(ApiContext& ctx, const Call& call);
 Response HandleVerifierKey(ApiContext& ctx, const Call& call);
+// [{"kid","public_key"}]: the operator keys, kid order, base64url raw key.
+Response HandleOperatorKeys(ApiContext& ctx, const Call& call);
 
 // --- /v1/subscribe: the first sequence number to stream ---
 // Last-Event-ID (the last seq the client saw) wins over ?from_seq=.

@@ -1,4 +1,4 @@
-// GET /v1/log/*: checkpoint, entries, proofs, verifier key.
+// GET /v1/log/*: checkpoint, entries, proofs, verifier key, operator keys.
 #include <algorithm>
 
 #include <boost/json/array.hpp>
@@ -6,6 +6,7 @@
 #include "api/handlers.h"
 #include "api/params.h"
 #include "api/problem.h"
+#include "crypto/base64.h"
 
 namespace paraphe::api {
 
@@ -18,6 +19,15 @@ Response HandleCheckpoint(ApiContext& ctx, const Call&) {
 Response HandleVerifierKey(ApiContext& ctx, const Call&) {
   return MakeResponse(http::status::ok, kTextType,
                       ctx.ledger->verifier_key() + "\n");
+}
+
+Response HandleOperatorKeys(ApiContext& ctx, const Call&) {
+  boost::json::array keys;
+  for (const auto& [kid, key] : ctx.ledger->OperatorPublicKeys()) {
+    keys.push_back(boost::json::object{
+        {"kid", kid}, {"public_key", crypto::Base64UrlEncode(key.raw())}});
+  }
+  return JsonResponse(http::status::ok, keys);
 }
 
 Response HandleEntries(ApiContext& ctx, const Call& call) {

@@ -46,6 +46,7 @@ Router BuildRouter(ApiContext& ctx, std::optional<std::string> read_token) {
   router.Get("/v1/log/proof/inclusion", bind(HandleInclusionProof));
   router.Get("/v1/log/proof/consistency", bind(HandleConsistencyProof));
   router.Get("/v1/log/verifier-key", bind(HandleVerifierKey));
+  router.Get("/v1/log/operator-keys", bind(HandleOperatorKeys));
 
   Route subscribe;
   subscribe.method = http::verb::get;

@@ -101,6 +101,19 @@ TEST_F(HandlersTest, EmptyLedgerReads) {
   EXPECT_TRUE(api.contains("openapi"));
 }
 
+TEST_F(HandlersTest, OperatorKeys) {
+  Response res = Get("/v1/log/operator-keys");
+  ASSERT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(std::string(res[http::field::content_type]), kJsonType);
+  boost::json::array keys = boost::json::parse(res.body()).as_array();
+  ASSERT_EQ(keys.size(), 1u);
+  const crypto::PublicKey pub = tl_->operator_key.public_key();
+  EXPECT_EQ(keys[0].at("kid").as_string(), pub.Thumbprint());
+  EXPECT_EQ(keys[0].at("public_key").as_string(),
+            crypto::Base64UrlEncode(pub.raw()));
+  EXPECT_EQ(keys[0].as_object().size(), 2u);
+}
+
 TEST_F(HandlersTest, ParameterErrorsAre400) {
   test::TestConvention c("conv-a");
   ASSERT_EQ(Post(c.Registration(tl_->operator_key)).result(),

@@ -171,12 +171,8 @@ class LocalBackend : public Backend {
 
   Result<std::string> Checkpoint() override { return ledger_->Checkpoint(); }
   Result<std::string> VerifierKey() override { return ledger_->verifier_key(); }
-  std::vector<crypto::PublicKey> OperatorKeys() override {
-    std::vector<crypto::PublicKey> keys;
-    for (const auto& [kid, key] : ledger_->OperatorPublicKeys()) {
-      keys.push_back(key);
-    }
-    return keys;
+  Result<ledger::OperatorKeys> OperatorKeys() override {
+    return ledger_->OperatorPublicKeys();
   }
 
   Result<ledger::ProofResult> Inclusion(uint64_t seq,

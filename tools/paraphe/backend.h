@@ -54,9 +54,9 @@ class Backend {
 
   virtual Result<std::string> Checkpoint() = 0;
   virtual Result<std::string> VerifierKey() = 0;
-  // The ledger's operator public keys (events signed as "operator" verify
-  // with them). Empty for a server: the API does not publish them.
-  virtual std::vector<crypto::PublicKey> OperatorKeys() = 0;
+  // The ledger's operator public keys by kid (events signed as "operator"
+  // verify with them); a server's come from GET /v1/log/operator-keys.
+  virtual Result<ledger::OperatorKeys> OperatorKeys() = 0;
 
   virtual Result<ledger::ProofResult> Inclusion(uint64_t seq,
                                                 uint64_t tree_size) = 0;

@@ -413,8 +413,8 @@ int RunHistory(const Common& c, const std::string& convention) {
   CLI_ASSIGN_OR_EXIT(c, json::value state,
                      backend->State(convention, ledger::AsOf{}));
 
-  std::map<std::string, crypto::PublicKey> keys;
-  for (const auto& k : backend->OperatorKeys()) keys.emplace(k.Thumbprint(), k);
+  CLI_ASSIGN_OR_EXIT(c, ledger::OperatorKeys keys,
+                     backend->OperatorKeys());
   CollectKeys(state, &keys);
   for (const auto& r : records) {
     if (const auto* e = Find(r, "event")) CollectKeys(*e, &keys);

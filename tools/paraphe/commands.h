@@ -55,4 +55,22 @@ int RunProofCheck(const Common& c, const std::string& file,
 int RunExport(const Common& c, const std::string& out);
 int RunDemo(const Common& c, const std::string& examples, bool force);
 
+// `paraphe verify` (tools/paraphe/verify_command.cc). One source of three;
+// the key pinned as a string or a file.
+struct VerifyFlags {
+  std::string data;  // default source when none is given: paraphe-data
+  std::string bundle;
+  std::string server;
+  std::string trusted_key;
+  std::string trusted_key_file;
+  std::string since;
+  std::string save_state;
+  std::string report;
+  unsigned threads = 0;
+  bool json = false;
+};
+// Exit 0 if everything holds, 1 on any verification failure, 2 for a usage
+// or input error, 3 for I/O or an unreachable server.
+int RunVerify(const VerifyFlags& f);
+
 }  // namespace paraphe::cli

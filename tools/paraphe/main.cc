@@ -617,6 +617,41 @@ int Main(int argc, char** argv) {
       "--out ledger.jsonl");
   exp->callback([&] { action = [&] { return RunExport(c, out); }; });
 
+  // --- verify
+  VerifyFlags vf;
+  auto* verify = app.add_subcommand(
+      "verify", "audit a whole log: checkpoint, leaves, root, signatures, rules");
+  auto* v_data = verify->add_option("--data", vf.data,
+                                    "ledger directory (default ./paraphe-data)");
+  auto* v_bundle =
+      verify->add_option("--bundle", vf.bundle, "export bundle (JSON Lines)");
+  auto* v_server = verify->add_option("--server", vf.server,
+                                      "paraphed base URL, e.g. "
+                                      "http://127.0.0.1:8080");
+  v_data->excludes(v_bundle, v_server);
+  v_bundle->excludes(v_server);
+  auto* v_key = verify->add_option("--trusted-key", vf.trusted_key,
+                                   "the ledger's verifier key (vkey string)");
+  auto* v_key_file = verify->add_option(
+      "--trusted-key-file", vf.trusted_key_file, "file holding the vkey");
+  v_key->excludes(v_key_file);
+  verify->add_option("--since", vf.since,
+                     "audit state (or checkpoint) of a previous run: verify "
+                     "only what was added since");
+  verify->add_option("--save-state", vf.save_state,
+                     "write the audit state here when everything holds");
+  verify->add_option("--report", vf.report, "write an HTML report here");
+  verify->add_option("--threads", vf.threads,
+                     "signature threads (default: every core)");
+  verify->add_flag("--json", vf.json, "machine-readable JSON on stdout");
+  verify->footer(
+      "Exit 0 if everything holds, 1 on any failure, 2 usage or input "
+      "error, 3 I/O or server unreachable.\nExample:\n  paraphe verify "
+      "--bundle ledger.jsonl --trusted-key-file ledger.vkey --save-state "
+      "audit.state\n  paraphe verify --server http://127.0.0.1:8080 "
+      "--trusted-key-file ledger.vkey --since audit.state");
+  verify->callback([&] { action = [&] { return RunVerify(vf); }; });
+
   std::string examples =
       std::string(PARAPHE_SOURCE_DIR) + "/examples/conventions";
   auto* demo = app.add_subcommand(

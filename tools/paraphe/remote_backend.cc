@@ -1,128 +1,35 @@
 #include "tools/paraphe/remote_backend.h"
 
-#include "tools/paraphe/backend.h"
-
-#ifdef PARAPHE_HAVE_HTTP_CLIENT
-
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cctype>
 #include <cstdio>
 
-#include "api/http_client.h"
 #include "crypto/jws.h"
 #include "crypto/merkle.h"
 #include "crypto/note.h"
 #include "ledger/record.h"
+#include "tools/paraphe/api_client.h"
+#include "tools/paraphe/backend.h"
 
 namespace paraphe::cli {
 namespace json = boost::json;
 
 namespace {
 
-std::string PathSegment(std::string_view s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : s) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += kHex[ch >> 4];
-      out += kHex[ch & 15];
-    }
-  }
-  return out;
-}
-
-StatusCode CodeForHttp(int http) {
-  switch (http) {
-    case 400:
-      return StatusCode::kInvalidArgument;
-    case 401:
-      return StatusCode::kUnauthenticated;
-    case 403:
-      return StatusCode::kPermissionDenied;
-    case 404:
-      return StatusCode::kNotFound;
-    case 409:
-      return StatusCode::kConflict;
-    case 413:
-      return StatusCode::kResourceExhausted;
-    case 422:
-      return StatusCode::kRuleViolation;
-    case 503:
-      return StatusCode::kUnavailable;
-    default:
-      return StatusCode::kInternal;
-  }
-}
-
-// The Status a problem+json response (RFC 9457, api/problem.h) carries.
-Status ProblemStatus(const api::HttpResponse& res) {
-  StatusCode code = CodeForHttp(res.status);
-  std::string message = "HTTP " + std::to_string(res.status);
-  std::string rule;
-  boost::system::error_code ec;
-  json::value v = json::parse(res.body, ec);
-  if (!ec && v.is_object()) {
-    const auto& o = v.get_object();
-    if (const auto* d = o.if_contains("detail"); d && d->is_string()) {
-      message = std::string(d->get_string());
-    }
-    if (const auto* r = o.if_contains("rule"); r && r->is_string()) {
-      rule = std::string(r->get_string());
-    }
-    if (const auto* t = o.if_contains("type"); t && t->is_string()) {
-      std::string_view type = t->get_string();
-      constexpr std::string_view kPrefix = "urn:paraphe:problem:";
-      if (type.substr(0, kPrefix.size()) == kPrefix) {
-        type.remove_prefix(kPrefix.size());
-        for (int c = 1; c <= static_cast<int>(StatusCode::kInternal); ++c) {
-          if (StatusCodeName(static_cast<StatusCode>(c)) == type) {
-            code = static_cast<StatusCode>(c);
-          }
-        }
-      }
-    }
-  }
-  return Status(code, message, rule);
-}
-
 class RemoteBackend : public Backend {
  public:
-  explicit RemoteBackend(std::string base) : base_(std::move(base)) {}
-
-  Result<api::HttpResponse> Call(std::string_view method,
-                                 const std::string& path,
-                                 std::string_view body = {},
-                                 const api::HttpHeaders& headers = {}) {
-    auto res = api::HttpRequest(method, base_ + path, body, headers);
-    if (!res.ok()) {
-      if (res.status().code() == StatusCode::kUnavailable) {
-        return Unavailable("cannot reach " + base_ + ": " +
-                           res.status().message());
-      }
-      return res.status();
-    }
-    if (res->status < 200 || res->status >= 300) return ProblemStatus(*res);
-    return res;
-  }
+  explicit RemoteBackend(ApiClient api) : api_(std::move(api)) {}
 
   Result<json::value> GetJson(const std::string& path) {
-    PARAPHE_ASSIGN_OR_RETURN(api::HttpResponse res, Call("GET", path));
-    boost::system::error_code ec;
-    json::value v = json::parse(res.body, ec);
-    if (ec) return Internal("the server's answer to " + path + " is not JSON");
-    return v;
+    return api_.GetJson(path);
   }
 
   Result<json::object> Submit(const std::string& jws) override {
-    PARAPHE_ASSIGN_OR_RETURN(api::HttpResponse res,
-                             Call("POST", "/v1/events", jws,
-                                  {{"Content-Type", "application/jose"}}));
+    PARAPHE_ASSIGN_OR_RETURN(
+        std::string res,
+        api_.Request("POST", "/v1/events", jws, "application/jose"));
     boost::system::error_code ec;
-    json::value v = json::parse(res.body, ec);
+    json::value v = json::parse(res, ec);
     if (ec || !v.is_object())
       return Internal("the server's receipt is not JSON");
     return std::move(v.get_object());
@@ -187,20 +94,18 @@ class RemoteBackend : public Backend {
   }
 
   Result<std::string> Checkpoint() override {
-    PARAPHE_ASSIGN_OR_RETURN(api::HttpResponse res,
-                             Call("GET", "/v1/log/checkpoint"));
-    return res.body;
+    return api_.Get("/v1/log/checkpoint");
   }
 
   Result<std::string> VerifierKey() override {
-    PARAPHE_ASSIGN_OR_RETURN(api::HttpResponse res,
-                             Call("GET", "/v1/log/verifier-key"));
-    std::string k = res.body;
+    PARAPHE_ASSIGN_OR_RETURN(std::string k, api_.Get("/v1/log/verifier-key"));
     while (!k.empty() && (k.back() == '\n' || k.back() == '\r')) k.pop_back();
     return k;
   }
 
-  std::vector<crypto::PublicKey> OperatorKeys() override { return {}; }
+  Result<ledger::OperatorKeys> OperatorKeys() override {
+    return api_.OperatorKeys();
+  }
 
   Result<ledger::ProofResult> Inclusion(uint64_t seq,
                                         uint64_t tree_size) override {
@@ -241,7 +146,7 @@ class RemoteBackend : public Backend {
     header.verifier_key = vkey;
     header.checkpoint = note;
     header.tree_size = cp->size;
-    PARAPHE_ASSIGN_OR_RETURN(header.operator_kids_without_key, OperatorKids());
+    PARAPHE_ASSIGN_OR_RETURN(header.operator_keys, api_.OperatorKeys());
     out << ledger::BundleHeaderLine(header);
 
     crypto::MerkleFrontier frontier;
@@ -271,38 +176,6 @@ class RemoteBackend : public Backend {
   }
 
  private:
-  Result<std::vector<std::string>> OperatorKids() {
-    // The API has no operator-key endpoint: the kids that signed as the
-    // operator are what the log shows.
-    PARAPHE_ASSIGN_OR_RETURN(json::array list, Conventions());
-    std::vector<std::string> kids;
-    for (const auto& c : list) {
-      const auto* id =
-          c.is_object() ? c.get_object().if_contains("convention") : nullptr;
-      if (id == nullptr || !id->is_string()) continue;
-      PARAPHE_ASSIGN_OR_RETURN(json::array events,
-                               History(std::string(id->get_string())));
-      for (const auto& e : events) {
-        const auto* ev =
-            e.is_object() ? e.get_object().if_contains("event") : nullptr;
-        const auto* actor = ev && ev->is_object()
-                                ? ev->get_object().if_contains("actor")
-                                : nullptr;
-        const auto* party = actor && actor->is_object()
-                                ? actor->get_object().if_contains("party")
-                                : nullptr;
-        const auto* kid = e.get_object().if_contains("kid");
-        if (party && party->is_string() && party->get_string() == "operator" &&
-            kid && kid->is_string()) {
-          std::string k(kid->get_string());
-          if (std::find(kids.begin(), kids.end(), k) == kids.end())
-            kids.push_back(k);
-        }
-      }
-    }
-    return kids;
-  }
-
   // Records [start, end), at most limit, through /v1/log/entries pages.
   Result<std::vector<ledger::Record>> Entries(uint64_t start, uint64_t end,
                                               size_t limit) {
@@ -377,35 +250,15 @@ class RemoteBackend : public Backend {
     return ((days * 24 + h) * 60 + mi) * 60'000 + sec * 1000 + ms;
   }
 
-  std::string base_;
+  ApiClient api_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Backend>> OpenRemoteBackend(const std::string& url) {
-  std::string base = url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0) {
-    return InvalidArgument(
-        "--server: expected http://HOST:PORT or https://..., got \"" + url +
-        "\"");
-  }
-  std::unique_ptr<Backend> b = std::make_unique<RemoteBackend>(base);
+  PARAPHE_ASSIGN_OR_RETURN(ApiClient api, ApiClient::Make(url));
+  std::unique_ptr<Backend> b = std::make_unique<RemoteBackend>(std::move(api));
   return b;
 }
 
 }  // namespace paraphe::cli
-
-#else  // !PARAPHE_HAVE_HTTP_CLIENT
-
-namespace paraphe::cli {
-
-Result<std::unique_ptr<Backend>> OpenRemoteBackend(const std::string& url) {
-  return Unavailable("cannot reach " + url +
-                     ": this paraphe was built without the HTTP client "
-                     "(api/http_client.h); use --data DIR");
-}
-
-}  // namespace paraphe::cli
-
-#endif

@@ -1,6 +1,6 @@
-// The --server backend: a paraphed instance reached with the HTTP client
-// library (api/http_client.h). Built as a stub returning kUnavailable when
-// the client library is not part of the build.
+// The --server backend: a paraphed instance reached through ApiClient
+// (tools/paraphe/api_client.h), whose calls return kUnavailable when the
+// HTTP client library is not part of the build.
 #pragma once
 
 #include <memory>

@@ -1,0 +1,253 @@
+// End-to-end tests of `paraphe verify` (docs/CLI.md): the real binary on a
+// demo ledger, its export bundle and a started paraphed; the exit code and
+// the exact failing property of each tampering.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "crypto/base64.h"
+#include "tests/tools/cli_harness.h"
+#ifdef PARAPHE_HAVE_SERVER_PROCESS
+#include "tests/api/server_process.h"
+#endif
+
+namespace paraphe::cli {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// One demo ledger, its bundle and its key, shared by the suite.
+class VerifyCliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp_ = MakeTempDir();
+    demo_ = Paraphe({"demo", "--data", Data()});
+    vkey_ = VerifierKey(Data());
+    Ran e = Paraphe({"export", "--data", Data(), "--out", Bundle()});
+    exported_ = e.code == 0;
+  }
+  static void TearDownTestSuite() { fs::remove_all(tmp_); }
+  void SetUp() override {
+    ASSERT_EQ(demo_.code, 0) << Describe(demo_);
+    ASSERT_TRUE(exported_);
+  }
+  // Each demo ledger has its own checkpoint key.
+  static std::string VerifierKey(const std::string& dir) {
+    Ran vk = Paraphe({"verifier-key", "--data", dir});
+    return vk.out.substr(0, vk.out.find('\n'));
+  }
+  static std::string Data() { return (tmp_ / "demo").string(); }
+  static std::string Bundle() { return (tmp_ / "demo.jsonl").string(); }
+
+  // The properties of a run's failures.
+  static std::set<std::string> Properties(const json::value& v) {
+    std::set<std::string> out;
+    for (const auto& f : v.at("failures").as_array()) {
+      out.insert(std::string(f.at("property").as_string()));
+    }
+    return out;
+  }
+  static void ExpectAllHolds(const Ran& r, std::string_view source_prefix,
+                             const std::string& vkey = vkey_) {
+    ASSERT_EQ(r.code, 0) << Describe(r);
+    json::value v = r.Json();
+    EXPECT_TRUE(v.at("ok").as_bool());
+    EXPECT_THAT(std::string(v.at("source").as_string()),
+                ::testing::StartsWith(std::string(source_prefix)));
+    EXPECT_EQ(v.at("origin").as_string(), "paraphe.demo/ledger");
+    EXPECT_EQ(v.at("verifier_key").as_string(), vkey);
+    EXPECT_FALSE(v.at("trusted_from_data").as_bool());
+    EXPECT_EQ(v.at("mode").as_string(), "full");
+    EXPECT_EQ(v.at("tree_size").to_number<uint64_t>(), 14u);
+    EXPECT_EQ(v.at("records").to_number<uint64_t>(), 14u);
+    EXPECT_EQ(v.at("signatures_checked").to_number<uint64_t>(), 14u);
+    EXPECT_EQ(v.at("events_replayed").to_number<uint64_t>(), 14u);
+    EXPECT_EQ(v.at("failures_total").to_number<uint64_t>(), 0u);
+    EXPECT_EQ(v.at("conventions").at(0).at("convention").as_string(),
+              kConvention);
+    EXPECT_FALSE(v.as_object().contains("warning"));
+    EXPECT_THAT(r.err, Not(HasSubstr("WARNING")));
+  }
+
+  static inline fs::path tmp_;
+  static inline Ran demo_;
+  static inline std::string vkey_;
+  static inline bool exported_ = false;
+};
+
+TEST_F(VerifyCliTest, DataPasses) {
+  ExpectAllHolds(Paraphe({"verify", "--data", Data(), "--trusted-key", vkey_,
+                          "--json", "--threads", "2"}),
+                 "ledger ");
+}
+
+TEST_F(VerifyCliTest, BundlePasses) {
+  const std::string key_file = (tmp_ / "ledger.vkey").string();
+  WriteFile(key_file, vkey_ + "\n");
+  ExpectAllHolds(Paraphe({"verify", "--bundle", Bundle(), "--trusted-key-file",
+                          key_file, "--json"}),
+                 "bundle ");
+}
+
+TEST_F(VerifyCliTest, HumanOutputEndsWithTheRate) {
+  Ran r = Paraphe({"verify", "--data", Data(), "--trusted-key", vkey_});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("OK: every check holds"));
+  std::string last = r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1);
+  EXPECT_THAT(last, ::testing::MatchesRegex(
+                        "verified 14 record\\(s\\) in [0-9.]+ s \\([0-9]+ "
+                        "records/s\\)\n"));
+  EXPECT_TRUE(r.err.empty()) << "no progress bar on a pipe: " << r.err;
+}
+
+TEST_F(VerifyCliTest, UnpinnedKeyIsFlagged) {
+  Ran r = Paraphe({"verify", "--bundle", Bundle(), "--json"});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("WARNING: no trusted verifier key was given"));
+  json::value v = r.Json();
+  EXPECT_TRUE(v.at("trusted_from_data").as_bool());
+  EXPECT_THAT(std::string(v.at("warning").as_string()),
+              HasSubstr("key found in the data was trusted"));
+  Ran h = Paraphe({"verify", "--data", Data()});
+  EXPECT_EQ(h.code, 0) << Describe(h);
+  EXPECT_THAT(h.err, HasSubstr("WARNING"));
+  EXPECT_THAT(h.out, HasSubstr("UNPINNED"));
+}
+
+TEST_F(VerifyCliTest, TamperedBundleFails) {
+  // Record line 6 (seq 5): one character of the JWS signature changed.
+  std::string text = Slurp(Bundle());
+  size_t at = 0;
+  for (int line = 0; line < 6; ++line) at = text.find('\n', at) + 1;
+  const size_t end = text.find('\n', at);
+  json::object rec = json::parse(text.substr(at, end - at)).as_object();
+  auto leaf = crypto::Base64Decode(rec.at("leaf").as_string());
+  ASSERT_TRUE(leaf.ok());
+  char& c = (*leaf)[leaf->size() - 10];
+  c = c == 'A' ? 'B' : 'A';
+  rec["leaf"] = crypto::Base64Encode(*leaf);
+  text.replace(at, end - at, json::serialize(rec));
+  const std::string bad = (tmp_ / "tampered.jsonl").string();
+  WriteFile(bad, text);
+
+  Ran r = Paraphe({"verify", "--bundle", bad, "--trusted-key", vkey_, "--json"});
+  ASSERT_EQ(r.code, 1) << Describe(r);
+  json::value v = r.Json();
+  EXPECT_FALSE(v.at("ok").as_bool());
+  EXPECT_THAT(Properties(v), ::testing::Contains("root"));
+  bool signature_at_5 = false;
+  for (const auto& f : v.at("failures").as_array()) {
+    if (f.at("property").as_string() == "signature") {
+      EXPECT_EQ(f.at("seq").to_number<uint64_t>(), 5u);
+      EXPECT_EQ(f.at("convention").as_string(), kConvention);
+      signature_at_5 = true;
+    }
+  }
+  EXPECT_TRUE(signature_at_5) << r.out;
+  Ran h = Paraphe({"verify", "--bundle", bad, "--trusted-key", vkey_});
+  EXPECT_EQ(h.code, 1);
+  EXPECT_THAT(h.out, HasSubstr("FAILED"));
+  EXPECT_THAT(h.out, HasSubstr("signature"));
+  EXPECT_THAT(h.err, HasSubstr("verification FAILED"));
+}
+
+TEST_F(VerifyCliTest, WrongTrustedKeyFails) {
+  const std::string other = (tmp_ / "other").string();
+  ASSERT_EQ(Paraphe({"demo", "--data", other}).code, 0);
+  const std::string wrong = VerifierKey(other);
+  ASSERT_NE(wrong, vkey_);
+  Ran r =
+      Paraphe({"verify", "--data", Data(), "--trusted-key", wrong, "--json"});
+  ASSERT_EQ(r.code, 1) << Describe(r);
+  EXPECT_THAT(Properties(r.Json()),
+              ::testing::Contains("checkpoint_signature"));
+}
+
+TEST_F(VerifyCliTest, InputErrors) {
+  Ran bad_key = Paraphe(
+      {"verify", "--data", Data(), "--trusted-key", "not-a-vkey", "--json"});
+  EXPECT_EQ(bad_key.code, 2) << Describe(bad_key);
+  EXPECT_EQ(bad_key.Json().at("error").at("code").as_string(),
+            "invalid_argument");
+  const std::string junk = (tmp_ / "junk.jsonl").string();
+  WriteFile(junk, "not a bundle\n");
+  EXPECT_EQ(Paraphe({"verify", "--bundle", junk}).code, 2);
+  EXPECT_EQ(Paraphe({"verify", "--bundle", (tmp_ / "none").string()}).code, 2);
+  EXPECT_EQ(Paraphe({"verify", "--data", Data(), "--bundle", Bundle()}).code,
+            2);
+  Ran down = Paraphe({"verify", "--server", "http://127.0.0.1:1"});
+  EXPECT_EQ(down.code, 3) << Describe(down);
+}
+
+TEST_F(VerifyCliTest, ReportNamesTheConvention) {
+  const std::string html = (tmp_ / "report.html").string();
+  Ran r = Paraphe(
+      {"verify", "--bundle", Bundle(), "--trusted-key", vkey_, "--report", html});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  const std::string page = Slurp(html);
+  EXPECT_THAT(page, HasSubstr("<html"));
+  EXPECT_THAT(page, HasSubstr(kConvention));
+}
+
+TEST_F(VerifyCliTest, IncrementalSinceSavedState) {
+  const fs::path dir = tmp_ / "incremental";
+  ASSERT_EQ(Paraphe({"demo", "--data", dir.string()}).code, 0);
+  const std::string vkey = VerifierKey(dir.string());
+  const std::string state = (tmp_ / "audit.state").string();
+  Ran first = Paraphe({"verify", "--data", dir.string(), "--trusted-key",
+                       vkey, "--save-state", state, "--json"});
+  ASSERT_EQ(first.code, 0) << Describe(first);
+  EXPECT_EQ(first.Json().at("saved_state").as_string(), state);
+  Ran add = Paraphe({"committee", "--data", dir.string(), "--convention",
+                     kConvention, "--party", "metropole", "--minutes",
+                     std::string(64, 'b'), "--decisions", "Bilan validé",
+                     "--date", "2026-11-02", "--key",
+                     (dir / "keys/demo/committee.pem").string()});
+  ASSERT_EQ(add.code, 0) << Describe(add);
+  Ran next = Paraphe({"verify", "--data", dir.string(), "--trusted-key", vkey,
+                      "--since", state, "--json"});
+  ASSERT_EQ(next.code, 0) << Describe(next);
+  json::value v = next.Json();
+  EXPECT_EQ(v.at("mode").as_string(), "incremental");
+  EXPECT_EQ(v.at("since_size").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(v.at("start").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(v.at("records").to_number<uint64_t>(), 1u);
+  EXPECT_EQ(v.at("tree_size").to_number<uint64_t>(), 15u);
+}
+
+#ifdef PARAPHE_HAVE_SERVER_PROCESS
+TEST_F(VerifyCliTest, ServerPasses) {
+  const fs::path dir = tmp_ / "served";
+  ASSERT_EQ(Paraphe({"demo", "--data", dir.string()}).code, 0);
+  const std::string vkey = VerifierKey(dir.string());
+  api::test::ServerProcess server;
+  Status st = server.Start(dir);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ExpectAllHolds(Paraphe({"verify", "--server", server.url(), "--trusted-key",
+                          vkey, "--json"}),
+                 "server http://127.0.0.1:", vkey);
+  // The server's records and the local ones give the same audit state.
+  const std::string a = (tmp_ / "local.state").string();
+  const std::string b = (tmp_ / "server.state").string();
+  ASSERT_EQ(Paraphe({"verify", "--data", dir.string(), "--trusted-key", vkey,
+                     "--save-state", a})
+                .code,
+            0);
+  ASSERT_EQ(Paraphe({"verify", "--server", server.url(), "--trusted-key",
+                     vkey, "--save-state", b})
+                .code,
+            0);
+  EXPECT_EQ(Slurp(a), Slurp(b));
+  EXPECT_EQ(server.Stop(), 0);
+}
+#endif
+
+}  // namespace
+}  // namespace paraphe::cli

@@ -1,0 +1,165 @@
+#include "tools/paraphe/api_client.h"
+
+#include <boost/json.hpp>
+#include <cctype>
+
+#include "crypto/base64.h"
+#include "crypto/ed25519.h"
+
+#ifdef PARAPHE_HAVE_HTTP_CLIENT
+#include "api/http_client.h"
+#endif
+
+namespace paraphe::cli {
+namespace json = boost::json;
+
+std::string PathSegment(std::string_view s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : s) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+  }
+  return out;
+}
+
+namespace {
+
+[[maybe_unused]] StatusCode CodeForHttp(int http) {
+  switch (http) {
+    case 400:
+      return StatusCode::kInvalidArgument;
+    case 401:
+      return StatusCode::kUnauthenticated;
+    case 403:
+      return StatusCode::kPermissionDenied;
+    case 404:
+      return StatusCode::kNotFound;
+    case 409:
+      return StatusCode::kConflict;
+    case 413:
+      return StatusCode::kResourceExhausted;
+    case 422:
+      return StatusCode::kRuleViolation;
+    case 503:
+      return StatusCode::kUnavailable;
+    default:
+      return StatusCode::kInternal;
+  }
+}
+
+// The Status a problem+json response (RFC 9457, api/problem.h) carries.
+[[maybe_unused]] Status ProblemStatus(int http, const std::string& body) {
+  StatusCode code = CodeForHttp(http);
+  std::string message = "HTTP " + std::to_string(http);
+  std::string rule;
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (!ec && v.is_object()) {
+    const auto& o = v.get_object();
+    if (const auto* d = o.if_contains("detail"); d && d->is_string()) {
+      message = std::string(d->get_string());
+    }
+    if (const auto* r = o.if_contains("rule"); r && r->is_string()) {
+      rule = std::string(r->get_string());
+    }
+    if (const auto* t = o.if_contains("type"); t && t->is_string()) {
+      std::string_view type = t->get_string();
+      constexpr std::string_view kPrefix = "urn:paraphe:problem:";
+      if (type.substr(0, kPrefix.size()) == kPrefix) {
+        type.remove_prefix(kPrefix.size());
+        for (int c = 1; c <= static_cast<int>(StatusCode::kInternal); ++c) {
+          if (StatusCodeName(static_cast<StatusCode>(c)) == type) {
+            code = static_cast<StatusCode>(c);
+          }
+        }
+      }
+    }
+  }
+  return Status(code, message, rule);
+}
+
+}  // namespace
+
+Result<ApiClient> ApiClient::Make(const std::string& url) {
+  std::string base = url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0) {
+    return InvalidArgument(
+        "--server: expected http://HOST:PORT or https://..., got \"" + url +
+        "\"");
+  }
+  return ApiClient(std::move(base));
+}
+
+Result<std::string> ApiClient::Request(std::string_view method,
+                                       const std::string& path,
+                                       std::string_view body,
+                                       std::string_view content_type) const {
+#ifdef PARAPHE_HAVE_HTTP_CLIENT
+  api::HttpHeaders headers;
+  if (!content_type.empty()) {
+    headers.emplace_back("Content-Type", std::string(content_type));
+  }
+  auto res = api::HttpRequest(method, base_ + path, body, headers);
+  if (!res.ok()) {
+    if (res.status().code() == StatusCode::kUnavailable) {
+      return Unavailable("cannot reach " + base_ + ": " +
+                         res.status().message());
+    }
+    return res.status();
+  }
+  if (res->status < 200 || res->status >= 300) {
+    return ProblemStatus(res->status, res->body);
+  }
+  return std::move(res->body);
+#else
+  (void)method, (void)path, (void)body, (void)content_type;
+  return Unavailable("cannot reach " + base_ +
+                     ": this paraphe was built without the HTTP client "
+                     "(api/http_client.h); use --data DIR");
+#endif
+}
+
+Result<json::value> ApiClient::GetJson(const std::string& path) const {
+  PARAPHE_ASSIGN_OR_RETURN(std::string body, Get(path));
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec) return Internal("the server's answer to " + path + " is not JSON");
+  return v;
+}
+
+Result<ledger::OperatorKeys> ApiClient::OperatorKeys() const {
+  PARAPHE_ASSIGN_OR_RETURN(json::value v, GetJson("/v1/log/operator-keys"));
+  if (!v.is_array()) {
+    return DataLoss("/v1/log/operator-keys: expected a JSON array");
+  }
+  ledger::OperatorKeys keys;
+  for (const auto& e : v.get_array()) {
+    const auto* kid = e.is_object() ? e.get_object().if_contains("kid") : nullptr;
+    const auto* pub =
+        e.is_object() ? e.get_object().if_contains("public_key") : nullptr;
+    if (!kid || !kid->is_string() || !pub || !pub->is_string()) {
+      return DataLoss("/v1/log/operator-keys: an entry lacks kid or public_key");
+    }
+    auto raw = crypto::Base64UrlDecode(pub->get_string());
+    if (!raw.ok()) return DataLoss("operator key: bad base64url");
+    auto key = crypto::PublicKey::FromRaw(*raw);
+    if (!key.ok()) {
+      return DataLoss("operator key: " + key.status().message());
+    }
+    if (key->Thumbprint() != kid->get_string()) {
+      return DataLoss("operator key " + std::string(kid->get_string()) +
+                      ": the kid is not the key's thumbprint");
+    }
+    keys.emplace(key->Thumbprint(), *key);
+  }
+  return keys;
+}
+
+}  // namespace paraphe::cli
