@@ -13,6 +13,7 @@
 #include "ledger/internal/keys.h"
 #include "ledger/ledger.h"
 #include "tests/ledger/demo_history.h"
+#include "tests/ledger/raw_db.h"
 #include "tests/ledger/test_util.h"
 
 namespace paraphe::ledger {
@@ -202,25 +203,8 @@ TEST_F(LedgerSubmitTest, SnapshotsGiveTheSameStateAsFullReplayAndCanBeDeleted) {
 
   // Snapshots are a cache: delete them all and the answer is the same.
   {
-    std::vector<rocksdb::ColumnFamilyDescriptor> cfds;
-    for (size_t i = 0; i < internal::kCfCount; ++i) {
-      cfds.emplace_back(internal::kCfNames[i], rocksdb::ColumnFamilyOptions());
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> cfs;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), (dir_ / "db").string(), cfds, &cfs,
-                                  &raw).ok());
-    std::unique_ptr<rocksdb::Iterator> it(
-        raw->NewIterator(rocksdb::ReadOptions(), cfs[internal::kSnapshots]));
-    int deleted = 0;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      ASSERT_TRUE(raw->Delete(rocksdb::WriteOptions(), cfs[internal::kSnapshots], it->key()).ok());
-      ++deleted;
-    }
-    EXPECT_GT(deleted, 0);
-    it.reset();
-    for (auto* h : cfs) raw->DestroyColumnFamilyHandle(h);
-    delete raw;
+    test::RawDb raw(dir_ / "db");
+    EXPECT_GT(raw.DeleteAll(internal::kSnapshots), 0);
   }
   OpenLedger(o);
   auto without = ledger_->State(Convention());

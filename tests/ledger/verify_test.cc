@@ -20,6 +20,7 @@
 #include "ledger/internal/keys.h"
 #include "ledger/record.h"
 #include "tests/ledger/demo_history.h"
+#include "tests/ledger/raw_db.h"
 #include "tests/ledger/test_util.h"
 
 namespace paraphe::ledger {
@@ -38,39 +39,7 @@ using ::testing::Optional;
 constexpr int64_t kNowMs = 1'795'694'400'000LL;
 constexpr char kOrigin[] = "paraphe.test/verify";
 
-// Raw access to the column families, to tamper with a stored ledger.
-class RawDb {
- public:
-  explicit RawDb(const fs::path& path) {
-    std::vector<rocksdb::ColumnFamilyDescriptor> cfds;
-    for (size_t i = 0; i < internal::kCfCount; ++i) {
-      cfds.emplace_back(internal::kCfNames[i], rocksdb::ColumnFamilyOptions());
-    }
-    rocksdb::DB* raw = nullptr;
-    auto s = rocksdb::DB::Open(rocksdb::DBOptions(), path.string(), cfds, &cfs_, &raw);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    db_.reset(raw);
-  }
-  ~RawDb() {
-    for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
-    (void)db_->Close();
-  }
-  std::string Get(size_t cf, const std::string& key) {
-    std::string v;
-    EXPECT_TRUE(db_->Get(rocksdb::ReadOptions(), cfs_[cf], key, &v).ok());
-    return v;
-  }
-  void Put(size_t cf, const std::string& key, const std::string& value) {
-    EXPECT_TRUE(db_->Put(rocksdb::WriteOptions(), cfs_[cf], key, value).ok());
-  }
-  void Delete(size_t cf, const std::string& key) {
-    EXPECT_TRUE(db_->Delete(rocksdb::WriteOptions(), cfs_[cf], key).ok());
-  }
-
- private:
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
-};
+using test::RawDb;
 
 MATCHER_P2(FailureAt, seq, property, "") {
   return arg.seq == std::optional<uint64_t>(seq) && arg.property == property;
