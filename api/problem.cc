@@ -1,13 +1,56 @@
 #include "api/problem.h"
 
-#include <cctype>
-
+#include <algorithm>
 #include <boost/json/object.hpp>
+#include <cctype>
 
 namespace paraphe::api {
 namespace {
 
 constexpr std::string_view kTypePrefix = "urn:paraphe:problem:";
+constexpr size_t kMaxDetailBytes = 1024;
+
+// Length of the well-formed UTF-8 sequence at the start of `s` (RFC 3629:
+// no overlong forms, no surrogates, nothing above U+10FFFF), or 0.
+size_t Utf8SequenceLength(std::string_view s) {
+  auto b = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  auto cont = [&](size_t i) { return i < s.size() && (b(i) & 0xC0) == 0x80; };
+  unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && b(1) < 0xA0) return 0;   // overlong
+    if (c == 0xED && b(1) >= 0xA0) return 0;  // surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && b(1) < 0x90) return 0;   // overlong
+    if (c == 0xF4 && b(1) >= 0x90) return 0;  // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+// A detail may quote what the client sent: keep the JSON body valid UTF-8
+// (each invalid byte becomes U+FFFD) and bounded.
+std::string SafeDetail(std::string_view detail) {
+  std::string out;
+  out.reserve(std::min(detail.size(), kMaxDetailBytes) + 3);
+  while (!detail.empty() && out.size() < kMaxDetailBytes) {
+    size_t n = Utf8SequenceLength(detail);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      n = 1;
+    } else {
+      out.append(detail.substr(0, n));
+    }
+    detail.remove_prefix(n);
+  }
+  if (!detail.empty()) out += "...";
+  return out;
+}
 
 Response Build(http::status http_status, std::string_view slug,
                std::string detail, const boost::json::object& extra) {
@@ -15,7 +58,7 @@ Response Build(http::status http_status, std::string_view slug,
   o["type"] = std::string(kTypePrefix) + std::string(slug);
   o["title"] = std::string(http::obsolete_reason(http_status));
   o["status"] = static_cast<int>(http_status);
-  o["detail"] = std::move(detail);
+  o["detail"] = SafeDetail(detail);
   for (const auto& kv : extra) o[kv.key()] = kv.value();
   Response res = JsonResponse(http_status, o);
   res.set(http::field::content_type, kProblemType);
@@ -29,18 +72,28 @@ Response Build(http::status http_status, std::string_view slug,
 
 http::status HttpStatusFor(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return http::status::ok;
-    case StatusCode::kInvalidArgument: return http::status::bad_request;
-    case StatusCode::kUnauthenticated: return http::status::unauthorized;
-    case StatusCode::kPermissionDenied: return http::status::forbidden;
-    case StatusCode::kNotFound: return http::status::not_found;
-    case StatusCode::kConflict: return http::status::conflict;
+    case StatusCode::kOk:
+      return http::status::ok;
+    case StatusCode::kInvalidArgument:
+      return http::status::bad_request;
+    case StatusCode::kUnauthenticated:
+      return http::status::unauthorized;
+    case StatusCode::kPermissionDenied:
+      return http::status::forbidden;
+    case StatusCode::kNotFound:
+      return http::status::not_found;
+    case StatusCode::kConflict:
+      return http::status::conflict;
     case StatusCode::kResourceExhausted:
       return http::status::payload_too_large;
-    case StatusCode::kRuleViolation: return http::status::unprocessable_entity;
-    case StatusCode::kUnavailable: return http::status::service_unavailable;
-    case StatusCode::kDataLoss: return http::status::internal_server_error;
-    case StatusCode::kInternal: return http::status::internal_server_error;
+    case StatusCode::kRuleViolation:
+      return http::status::unprocessable_entity;
+    case StatusCode::kUnavailable:
+      return http::status::service_unavailable;
+    case StatusCode::kDataLoss:
+      return http::status::internal_server_error;
+    case StatusCode::kInternal:
+      return http::status::internal_server_error;
   }
   return http::status::internal_server_error;
 }

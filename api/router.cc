@@ -5,6 +5,7 @@
 #include <boost/url/parse.hpp>
 
 #include "api/problem.h"
+#include "crypto/sha256.h"
 
 namespace paraphe::api {
 namespace {
@@ -154,10 +155,10 @@ bool BearerTokenMatches(std::string_view header, std::string_view token) {
   std::string_view given = header.substr(kScheme.size());
   while (!given.empty() && given.front() == ' ') given.remove_prefix(1);
   while (!given.empty() && given.back() == ' ') given.remove_suffix(1);
-  // Compare equal-length buffers so the time does not depend on the content;
-  // the length check itself only reveals the token's length.
-  if (given.size() != token.size()) return false;
-  return CRYPTO_memcmp(given.data(), token.data(), token.size()) == 0;
+  // Compare the SHA-256 digests in constant time: the time taken depends
+  // neither on where the bytes differ nor on the given token's length.
+  crypto::Hash a = crypto::Sha256(given), b = crypto::Sha256(token);
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace paraphe::api

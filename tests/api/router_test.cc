@@ -7,6 +7,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "api/access_log.h"
 #include "api/config.h"
 #include "api/metrics.h"
 #include "api/params.h"
@@ -112,6 +113,32 @@ TEST(RouterTest, BearerTokenMatching) {
   EXPECT_FALSE(BearerTokenMatches("Bearer abcd", "abc"));
   EXPECT_FALSE(BearerTokenMatches("Bearer ", ""));
   EXPECT_FALSE(BearerTokenMatches("", "abc"));
+  EXPECT_FALSE(BearerTokenMatches("Bearer ab", "abc"));
+  EXPECT_FALSE(BearerTokenMatches("Bearer abd", "abc"));
+}
+
+TEST(AccessLogTest, RedactTargetKeepsApiParametersOnly) {
+  EXPECT_EQ(RedactTarget("/v1/log/proof/inclusion?seq=3&tree_size=9"),
+            "/v1/log/proof/inclusion?seq=3&tree_size=9");
+  EXPECT_EQ(RedactTarget("/v1/log/checkpoint?token=s3cret&seq=1&flag"),
+            "/v1/log/checkpoint?token=REDACTED&seq=1&flag");
+  EXPECT_EQ(RedactTarget("/v1/conventions/a\"b\xff c"),
+            "/v1/conventions/a%22b%FF%20c");
+  EXPECT_EQ(RedactTarget("/x?"), "/x?");
+  EXPECT_EQ(RedactTarget(std::string(2000, 'a')).size(), 512u);
+}
+
+TEST(ProblemTest, DetailIsValidUtf8AndBounded) {
+  // A detail quoting invalid UTF-8 from the client still yields valid JSON.
+  Response r = ProblemResponse(InvalidArgument("got '\xff\xfe\xC0\xAF\xED\xA0\x80' and \xC3\xA9"));
+  auto body = boost::json::parse(r.body());  // validates UTF-8: throws if not
+  EXPECT_EQ(body.at("detail").as_string(),
+            "got '\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD' and \xC3\xA9");
+  Response big = ProblemResponse(InvalidArgument(std::string(100000, 'x')));
+  EXPECT_LT(big.body().size(), 2000u);
+  EXPECT_THAT(std::string(boost::json::parse(big.body()).at("detail").as_string()),
+              ::testing::EndsWith("..."));
 }
 
 TEST(ProblemTest, EveryStatusCodeMapsToItsHttpStatus) {
