@@ -5,7 +5,9 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
+#include <rocksdb/transaction_log.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/listener.h>
 
 #include "crypto/base64.h"
 #include "ledger/internal/keys.h"
@@ -27,6 +29,23 @@ constexpr std::string_view kMetaOrigin = "origin";
 constexpr std::string_view kMetaVerifierKey = "verifier_key";
 constexpr std::string_view kFormatV1 = "paraphe-log/1";
 constexpr std::string_view kUserMetaPrefix = "m:";
+
+// Recovery from a failed write is the writer's job: it calls DB::Resume
+// before its next batch (log_writer.cc). RocksDB would otherwise start its
+// own recovery from NoSpace, which polls free space only every few seconds
+// and, while pending, makes DB::Resume return Busy: appends would stay
+// refused after space returns, until the next poll happens to succeed.
+// Compaction errors (soft: appends still work) keep RocksDB's recovery.
+class WriterDrivenRecovery : public rocksdb::EventListener {
+ public:
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason reason,
+                            rocksdb::Status /*bg_error*/,
+                            bool* auto_recovery) override {
+    if (reason != rocksdb::BackgroundErrorReason::kCompaction) {
+      *auto_recovery = false;
+    }
+  }
+};
 
 rocksdb::ColumnFamilyOptions CfOptions(size_t cf) {
   rocksdb::ColumnFamilyOptions o;
@@ -75,6 +94,7 @@ Status Log::Init(const std::filesystem::path& path, LogOptions options,
   db_options.paranoid_checks = true;
   db_options.max_background_jobs = 2;
   if (options_.env != nullptr) db_options.env = options_.env;
+  db_options.listeners.push_back(std::make_shared<WriterDrivenRecovery>());
   // Each batch is a WAL write; keep WAL sync cheap and unbuffered.
   db_options.manual_wal_flush = false;
 
@@ -137,6 +157,12 @@ Status Log::Init(const std::filesystem::path& path, LogOptions options,
   PARAPHE_RETURN_IF_ERROR(CheckIntegrity(options_.check));
   if (!options_.read_only) {
     PARAPHE_ASSIGN_OR_RETURN(frontier_, crypto::MerkleFrontier::Load(size(), Nodes()));
+    // See RecoverFromFailedWrite. On failure (a full disk) the log still
+    // opens for reads; the first append recovers first.
+    if (!PinMemtable().ok()) {
+      write_failed_ = true;
+      failed_wal_ = CurrentWal();
+    }
     writer_ = std::thread([this] { WriterLoop(); });
   }
   return Status::Ok();
@@ -177,6 +203,19 @@ Status Log::LoadMeta() {
   PARAPHE_ASSIGN_OR_RETURN(auto v, crypto::NoteVerifier::FromVerifierKey(verifier_key_));
   verifier_.emplace(std::move(v));
   return Status::Ok();
+}
+
+Status Log::PinMemtable() {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  return FromRocks(db_->Put(wo, cfs_[ik::kMeta], ToSlice(kMetaFormat), ToSlice(kFormatV1)),
+                   "writing the ledger format");
+}
+
+uint64_t Log::CurrentWal() const {
+  std::unique_ptr<rocksdb::LogFile> wal;
+  if (!db_->GetCurrentWalFile(&wal).ok() || wal == nullptr) return 0;
+  return wal->LogNumber();
 }
 
 Log::~Log() {

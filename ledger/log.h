@@ -186,6 +186,12 @@ class Log {
               LogHooks hooks);
   Status LoadMeta();
   Status CheckIntegrity(IntegrityCheck check);
+  // After a failed write: DB::Resume, checked (log_writer.cc). kUnavailable
+  // saying whether to retry later or to reopen the log.
+  Status RecoverFromFailedWrite();
+  // Rewrites the (unchanging) format key so that a memtable holds data.
+  Status PinMemtable();
+  uint64_t CurrentWal() const;  // the live WAL's number, 0 if unknown
   void WriterLoop();
   void CommitBatch(std::vector<Pending>& batch);
   uint64_t CommittedStreamVersion(std::string_view stream) const;
@@ -206,6 +212,8 @@ class Log {
   crypto::MerkleFrontier frontier_;
   int64_t last_recorded_ms_ = 0;
   bool write_failed_ = false;  // the last batch failed: Resume() first
+  uint64_t failed_wal_ = 0;    // the WAL being written when it failed
+  std::string fatal_error_;    // non-empty: refuse appends until reopened
 
   mutable std::mutex streams_mu_;  // committed stream versions (cache)
   mutable std::map<std::string, uint64_t, std::less<>> stream_versions_;

@@ -56,6 +56,45 @@ struct Log::Staged {
   Receipt receipt;
 };
 
+// RocksDB stops writes after a failed write (a background error) until
+// DB::Resume. Resume flushes the memtables, which also moves writes to a new
+// WAL; but RocksDB 7.8 switches WAL only if some memtable holds data, and
+// otherwise keeps writing to the WAL whose write failed, which then fails
+// for good, or aborts the process on an assertion in builds that keep them
+// (facebook/rocksdb#11643, #12998; fixed in 9.x). So a memtable is kept
+// non-empty (PinMemtable after open and after each recovery), and a Resume
+// that left the failed WAL current is treated as needing a reopen.
+Status Log::RecoverFromFailedWrite() {
+  if (fatal_error_.empty()) {
+    rocksdb::Status rs = db_->Resume();
+    if (rs.ok() && CurrentWal() == failed_wal_) {
+      fatal_error_ = "RocksDB could not move off the write-ahead log whose write failed";
+    } else if (rs.ok()) {
+      Status pinned = PinMemtable();
+      if (pinned.ok()) {
+        write_failed_ = false;
+        return Status::Ok();
+      }
+      failed_wal_ = CurrentWal();
+      return Unavailable("the ledger's storage failed again while recovering (" +
+                         pinned.message() +
+                         "); retry later (free disk space if the disk is full); the append "
+                         "was not recorded");
+    } else if (rs.severity() >= rocksdb::Status::Severity::kFatalError) {
+      fatal_error_ = rs.ToString();
+    } else {
+      return Unavailable("the ledger's storage has not recovered from an earlier failed write (" +
+                         rs.ToString() +
+                         "); retry later (free disk space if the disk is full); the append "
+                         "was not recorded");
+    }
+  }
+  return Unavailable("the ledger's storage has not recovered from an earlier failed write (" +
+                     fatal_error_ +
+                     ") and cannot recover while open: restart the server (reopen the ledger); "
+                     "the append was not recorded");
+}
+
 Status Log::AppendAsync(AppendRequest request,
                         std::function<void(Result<Receipt>)> done) {
   if (options_.read_only) return Unavailable("the ledger is open read-only");
@@ -114,10 +153,17 @@ void Log::WriterLoop() {
 
 void Log::CommitBatch(std::vector<Pending>& batch) {
   if (write_failed_) {
-    // A failed write leaves RocksDB in a background-error state; try to
-    // recover (for example once disk space is back) before writing again.
-    rocksdb::Status rs = db_->Resume();
-    if (rs.ok()) write_failed_ = false;
+    Status recovered = RecoverFromFailedWrite();
+    if (!recovered.ok()) {
+      {
+        std::lock_guard<std::mutex> l(stats_mu_);
+        ++stats_.write_errors;
+      }
+      for (Pending& p : batch) {
+        if (p.done) p.done(recovered);
+      }
+      return;
+    }
   }
 
   std::vector<std::optional<Result<Receipt>>> results(batch.size());
@@ -224,15 +270,24 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
       wo.sync = options_.sync;
       st = FromRocks(db_->Write(wo, &wb),
                      "writing a batch of " + std::to_string(staged.size()) + " appends");
+      if (!st.ok()) {
+        write_failed_ = true;
+        failed_wal_ = CurrentWal();
+      }
     }
     if (!st.ok()) {
       write_ok = false;
-      write_failed_ = true;
       frontier_ = saved_frontier;
       last_recorded_ms_ = saved_recorded;
       if (hooks_.aborted) hooks_.aborted();
+      // A failed sync leaves the batch written but not known durable: a
+      // restart may still recover it (complete: the batch is one atomic WAL
+      // record). Say so, and that a retry of the same bytes is safe.
       Status failed(st.code() == StatusCode::kInternal ? StatusCode::kUnavailable : st.code(),
-                    st.message() + "; the append was not recorded");
+                    st.message() +
+                        "; the append was not acknowledged (it may still appear after a "
+                        "restart; resubmitting the same event is safe: a duplicate gets "
+                        "its original receipt)");
       for (auto& s : staged) results[s.pending_index].emplace(failed);
       // Duplicates of staged appends of this batch failed with them.
       for (auto& r : results) {
