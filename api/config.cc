@@ -1,9 +1,8 @@
 #include "api/config.h"
 
+#include <boost/asio/ip/address.hpp>
 #include <fstream>
 #include <sstream>
-
-#include <boost/asio/ip/address.hpp>
 
 namespace paraphe::api {
 
@@ -75,6 +74,9 @@ Status ValidateOptions(const ServerOptions& o) {
   }
   if (o.limits.max_connections == 0 || o.limits.pipeline_limit == 0) {
     return InvalidArgument("connection and pipeline limits must be > 0");
+  }
+  if (o.limits.max_in_flight == 0) {
+    return InvalidArgument("--max-in-flight must be > 0");
   }
   return Status::Ok();
 }

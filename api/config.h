@@ -3,12 +3,11 @@
 // Thread-safety: values and pure functions.
 #pragma once
 
+#include <boost/asio/ip/tcp.hpp>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/ip/tcp.hpp>
 
 #include "api/server_state.h"
 #include "crypto/status.h"
@@ -35,7 +34,7 @@ Result<boost::asio::ip::tcp::endpoint> ParseListen(std::string_view text);
 Result<std::string> LoadReadToken(const std::filesystem::path& path);
 
 // kInvalidArgument for inconsistent options (a cert without a key, zero
-// threads, limits of zero).
+// threads, limits of zero, max_in_flight included).
 Status ValidateOptions(const ServerOptions& options);
 
 }  // namespace paraphe::api

@@ -1,9 +1,11 @@
 #include "api/listener.h"
 
-#include <array>
+#include <unistd.h>
 
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
+#include <utility>
 
 #include "api/problem.h"
 #include "api/session.h"
@@ -12,15 +14,15 @@ namespace paraphe::api {
 namespace {
 
 std::string RejectionBytes() {
-  Response res = ProblemResponse(
-      http::status::service_unavailable, "too_many_connections",
-      "the server is at its connection limit; retry later");
+  Response res =
+      ProblemResponse(http::status::service_unavailable, "too_many_connections",
+                      "the server is at its connection limit; retry later");
   res.keep_alive(false);
   res.set(http::field::server, "paraphed");
   std::string out = "HTTP/1.1 503 Service Unavailable\r\n";
   for (const auto& f : res.base()) {
-    out += std::string(f.name_string()) + ": " + std::string(f.value()) +
-           "\r\n";
+    out +=
+        std::string(f.name_string()) + ": " + std::string(f.value()) + "\r\n";
   }
   out += "\r\n" + res.body();
   return out;
@@ -43,6 +45,43 @@ void DrainAndClose(Keep keep, PlainStream& stream, Buffer& scratch) {
 
 }  // namespace
 
+Result<ListeningSocket> ListeningSocket::Bind(const tcp::endpoint& endpoint) {
+  std::string where =
+      endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  // A private io_context: no thread runs it, the acceptor only binds.
+  net::io_context ioc;
+  tcp::acceptor acceptor(ioc);
+  beast::error_code ec;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  ListeningSocket socket;
+  if (!ec) socket.local_ = acceptor.local_endpoint(ec);
+  if (ec) return Unavailable("cannot listen on " + where + ": " + ec.message());
+  socket.fd_ = acceptor.release(ec);
+  if (ec) return Unavailable("cannot listen on " + where + ": " + ec.message());
+  return socket;
+}
+
+ListeningSocket::ListeningSocket(ListeningSocket&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), local_(other.local_) {}
+
+ListeningSocket& ListeningSocket::operator=(ListeningSocket&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    local_ = other.local_;
+  }
+  return *this;
+}
+
+ListeningSocket::~ListeningSocket() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int ListeningSocket::Release() { return std::exchange(fd_, -1); }
+
 Listener::Listener(net::io_context& ioc, ServerState& state,
                    net::ssl::context* tls)
     : ioc_(ioc),
@@ -51,15 +90,17 @@ Listener::Listener(net::io_context& ioc, ServerState& state,
       strand_(net::make_strand(ioc)),
       acceptor_(strand_) {}
 
-Status Listener::Open(const tcp::endpoint& endpoint) {
+Status Listener::Open(ListeningSocket socket) {
+  if (!socket.is_open()) return Unavailable("no listening socket");
+  const tcp::endpoint local = socket.local_endpoint();
+  const int fd = socket.Release();
   beast::error_code ec;
-  std::string where = endpoint.address().to_string() + ":" +
-                      std::to_string(endpoint.port());
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) return Unavailable("cannot listen on " + where + ": " + ec.message());
+  acceptor_.assign(local.protocol(), fd, ec);
+  if (ec) {
+    ::close(fd);
+    return Unavailable("cannot listen on " + local.address().to_string() + ":" +
+                       std::to_string(local.port()) + ": " + ec.message());
+  }
   return Status::Ok();
 }
 
@@ -126,14 +167,13 @@ void Listener::Reject(tcp::socket socket) {
   };
   auto r = std::make_shared<Rejection>(std::move(socket));
   r->stream.expires_after(std::chrono::seconds(1));
-  net::async_write(r->stream, net::buffer(r->bytes),
-                   [r](beast::error_code ec, size_t) {
-                     if (ec) return;
-                     beast::error_code ignored;
-                     r->stream.socket().shutdown(tcp::socket::shutdown_send,
-                                                 ignored);
-                     DrainAndClose(r, r->stream, r->scratch);
-                   });
+  net::async_write(
+      r->stream, net::buffer(r->bytes), [r](beast::error_code ec, size_t) {
+        if (ec) return;
+        beast::error_code ignored;
+        r->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        DrainAndClose(r, r->stream, r->scratch);
+      });
 }
 
 }  // namespace paraphe::api

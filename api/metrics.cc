@@ -81,8 +81,8 @@ std::string Metrics::Render(const ledger::Ledger* ledger) const {
           "paraphe_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", r,
           h.sum);
       out += fmt::format(
-          "paraphe_http_request_duration_seconds_count{{route=\"{}\"}} {}\n",
-          r, h.count);
+          "paraphe_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", r,
+          h.count);
     }
     Header(out, "paraphe_appends_total", "counter",
            "Events accepted through POST /v1/events.");
@@ -98,10 +98,14 @@ std::string Metrics::Render(const ledger::Ledger* ledger) const {
           Label(key.first), Label(key.second), n);
     }
   }
+  Header(out, "paraphe_http_overload_rejections_total", "counter",
+         "Requests refused with 503 because --max-in-flight were pending.");
+  out += fmt::format("paraphe_http_overload_rejections_total {}\n",
+                     overloads_.load());
   Header(out, "paraphe_http_connections_active", "gauge",
          "Open HTTP connections.");
-  out += fmt::format("paraphe_http_connections_active {}\n",
-                     connections_.load());
+  out +=
+      fmt::format("paraphe_http_connections_active {}\n", connections_.load());
   Header(out, "paraphe_sse_subscribers", "gauge",
          "Open /v1/subscribe streams.");
   out += fmt::format("paraphe_sse_subscribers {}\n", subscribers_.load());
@@ -120,14 +124,14 @@ std::string Metrics::Render(const ledger::Ledger* ledger) const {
          "Appends seen by the writer, by outcome.");
   out += fmt::format("paraphe_writer_appends_total{{result=\"appended\"}} {}\n",
                      stats.appends);
-  out += fmt::format(
-      "paraphe_writer_appends_total{{result=\"duplicate\"}} {}\n",
-      stats.duplicates);
+  out +=
+      fmt::format("paraphe_writer_appends_total{{result=\"duplicate\"}} {}\n",
+                  stats.duplicates);
   out += fmt::format("paraphe_writer_appends_total{{result=\"rejected\"}} {}\n",
                      stats.rejected);
-  out += fmt::format(
-      "paraphe_writer_appends_total{{result=\"write_error\"}} {}\n",
-      stats.write_errors);
+  out +=
+      fmt::format("paraphe_writer_appends_total{{result=\"write_error\"}} {}\n",
+                  stats.write_errors);
   // Buckets 1, 2, 4, ..., 1024+: bucket i counts batches of size
   // in (2^(i-1), 2^i]; the last one everything larger.
   Header(out, "paraphe_group_commit_batch_size", "histogram",
@@ -137,11 +141,12 @@ std::string Metrics::Render(const ledger::Ledger* ledger) const {
   for (size_t i = 0; i < hist.size(); ++i) {
     cumulative += hist[i];
     if (i + 1 == hist.size()) break;  // the open-ended bucket is +Inf
-    out += fmt::format("paraphe_group_commit_batch_size_bucket{{le=\"{}\"}} {}\n",
-                       uint64_t{1} << i, cumulative);
+    out +=
+        fmt::format("paraphe_group_commit_batch_size_bucket{{le=\"{}\"}} {}\n",
+                    uint64_t{1} << i, cumulative);
   }
-  out += fmt::format("paraphe_group_commit_batch_size_bucket{{le=\"+Inf\"}} {}\n",
-                     cumulative);
+  out += fmt::format(
+      "paraphe_group_commit_batch_size_bucket{{le=\"+Inf\"}} {}\n", cumulative);
   out += fmt::format("paraphe_group_commit_batch_size_count {}\n", cumulative);
   return out;
 }

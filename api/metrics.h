@@ -4,6 +4,7 @@
 //   paraphe_http_request_duration_seconds{route}    histogram
 //   paraphe_appends_total{result="created|duplicate"}  counter
 //   paraphe_rejections_total{code,rule}             counter
+//   paraphe_http_overload_rejections_total          counter (503, in flight)
 //   paraphe_http_connections_active                 gauge
 //   paraphe_sse_subscribers                         gauge
 //   paraphe_log_size, paraphe_writer_queue_depth    gauges (from the Ledger)
@@ -41,6 +42,8 @@ class Metrics {
   void ConnectionOpened() { connections_.fetch_add(1); }
   void ConnectionClosed() { connections_.fetch_sub(1); }
   int64_t connections() const { return connections_.load(); }
+  // A request refused with 503 because too many were in flight.
+  void CountOverload() { overloads_.fetch_add(1); }
   void SubscriberAdded() { subscribers_.fetch_add(1); }
   void SubscriberRemoved() { subscribers_.fetch_sub(1); }
 
@@ -61,6 +64,7 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, uint64_t> rejections_;
   std::atomic<int64_t> connections_{0};
   std::atomic<int64_t> subscribers_{0};
+  std::atomic<uint64_t> overloads_{0};
 };
 
 }  // namespace paraphe::api

@@ -1,9 +1,9 @@
 #include "api/server.h"
 
+#include <boost/asio/post.hpp>
 #include <cstdio>
 #include <thread>
-
-#include <boost/asio/post.hpp>
+#include <utility>
 
 namespace paraphe::api {
 namespace {
@@ -18,8 +18,7 @@ Result<std::unique_ptr<boost::asio::ssl::context>> MakeTlsContext(
   boost::system::error_code ec;
   ctx->use_certificate_chain_file(cert.string(), ec);
   if (ec) {
-    return InvalidArgument("--tls-cert " + cert.string() + ": " +
-                           ec.message());
+    return InvalidArgument("--tls-cert " + cert.string() + ": " + ec.message());
   }
   ctx->use_private_key_file(key.string(), ssl::context::pem, ec);
   if (ec) {
@@ -53,15 +52,23 @@ Result<std::unique_ptr<Server>> Server::Start(ledger::Ledger& ledger,
                                               const ServerOptions& options) {
   PARAPHE_RETURN_IF_ERROR(ValidateOptions(options));
   PARAPHE_ASSIGN_OR_RETURN(auto endpoint, ParseListen(options.listen));
+  PARAPHE_ASSIGN_OR_RETURN(ListeningSocket socket,
+                           ListeningSocket::Bind(endpoint));
+  return Start(ledger, options, std::move(socket));
+}
+
+Result<std::unique_ptr<Server>> Server::Start(ledger::Ledger& ledger,
+                                              const ServerOptions& options,
+                                              ListeningSocket socket) {
+  PARAPHE_RETURN_IF_ERROR(ValidateOptions(options));
   std::unique_ptr<Server> server(new Server(ledger, options));
   if (options.tls_cert) {
-    PARAPHE_ASSIGN_OR_RETURN(server->tls_,
-                             MakeTlsContext(*options.tls_cert,
-                                            *options.tls_key));
+    PARAPHE_ASSIGN_OR_RETURN(
+        server->tls_, MakeTlsContext(*options.tls_cert, *options.tls_key));
   }
   server->listener_ = std::make_shared<Listener>(server->ioc_, server->state_,
                                                  server->tls_.get());
-  PARAPHE_RETURN_IF_ERROR(server->listener_->Open(endpoint));
+  PARAPHE_RETURN_IF_ERROR(server->listener_->Open(std::move(socket)));
   server->listener_->Run();
   server->work_.emplace(server->ioc_.get_executor());
   for (int i = 0; i < options.io_threads; ++i) {
@@ -97,7 +104,8 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
           state_.pending_responses.load() > 0)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  if (ctx_.appends_in_flight.load() > 0 || state_.pending_responses.load() > 0) {
+  if (ctx_.appends_in_flight.load() > 0 ||
+      state_.pending_responses.load() > 0) {
     std::fprintf(stderr,
                  "paraphed: shutdown grace over with %lld appends in flight, "
                  "%lld responses pending\n",

@@ -13,17 +13,16 @@
 // thread. Lifetime: the Ledger must outlive Shutdown().
 #pragma once
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "api/config.h"
 #include "api/handlers.h"
@@ -41,6 +40,11 @@ class Server {
   // TLS files, kUnavailable if the address cannot be bound.
   static Result<std::unique_ptr<Server>> Start(ledger::Ledger& ledger,
                                                const ServerOptions& options);
+  // The same on a socket bound earlier (paraphed binds before it drops root
+  // privileges and opens the ledger); options.listen is then not used.
+  static Result<std::unique_ptr<Server>> Start(ledger::Ledger& ledger,
+                                               const ServerOptions& options,
+                                               ListeningSocket socket);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -64,8 +68,8 @@ class Server {
   boost::asio::io_context ioc_;
   // Keeps the io threads running while sessions only wait for the worker
   // pool (once the listener stops, nothing else may be pending).
-  std::optional<boost::asio::executor_work_guard<
-      boost::asio::io_context::executor_type>>
+  std::optional<
+      boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
       work_;
   // After ioc_: destroyed first, so that tasks it still holds release their
   // sessions while the io_context exists.

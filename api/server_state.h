@@ -5,11 +5,10 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-
-#include <boost/asio/thread_pool.hpp>
 
 #include "api/access_log.h"
 #include "api/handlers.h"
@@ -27,6 +26,11 @@ struct SessionLimits {
   std::chrono::milliseconds write_timeout{30000};
   size_t pipeline_limit = 8;  // responses queued per connection
   size_t max_connections = 512;
+  // Requests routed and not yet answered, across all connections (queued
+  // for or running on the worker pool, or waiting for the writer). Beyond
+  // it a new request gets 503 + Retry-After at once (GET /healthz
+  // excepted), so a load spike queues no unbounded work or memory.
+  size_t max_in_flight = 1024;
   std::chrono::milliseconds sse_poll{50};
   std::chrono::milliseconds sse_heartbeat{15000};
   size_t sse_batch = 256;
@@ -39,7 +43,8 @@ struct ServerState {
   boost::asio::thread_pool* workers = nullptr;
   AccessLog* access_log = nullptr;
   SessionLimits limits;
-  // Requests read and not yet answered (graceful shutdown waits on it).
+  // Requests read and not yet answered (graceful shutdown waits on it, and
+  // limits.max_in_flight bounds it).
   std::atomic<int64_t> pending_responses{0};
 };
 

@@ -1,13 +1,12 @@
 #include "api/session.h"
 
-#include <type_traits>
-
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <type_traits>
 
 #include "api/problem.h"
 #include "api/sse_session.h"
@@ -131,8 +130,8 @@ void HttpSession<Stream>::OnRead(beast::error_code ec, size_t) {
   if (ec == http::error::body_limit) {
     return Fail(ProblemResponse(
         http::status::payload_too_large, "body_too_large",
-        "the request body exceeds " +
-            std::to_string(state_.limits.body_limit) + " bytes"));
+        "the request body exceeds " + std::to_string(state_.limits.body_limit) +
+            " bytes"));
   }
   if (ec == http::error::header_limit) {
     return Fail(ProblemResponse(
@@ -140,8 +139,9 @@ void HttpSession<Stream>::OnRead(beast::error_code ec, size_t) {
         "the request header exceeds " +
             std::to_string(state_.limits.header_limit) + " bytes"));
   }
-  if (ec && ec.category() == http::make_error_code(http::error::bad_method)
-                                 .category() &&
+  if (ec &&
+      ec.category() ==
+          http::make_error_code(http::error::bad_method).category() &&
       ec != http::error::end_of_stream && ec != http::error::partial_message) {
     return Fail(ProblemResponse(http::status::bad_request, "bad_request",
                                 "malformed HTTP request: " + ec.message()));
@@ -178,8 +178,18 @@ void HttpSession<Stream>::Dispatch(std::shared_ptr<Request> request) {
   slot.route = r.route_name;
   slot.start = std::chrono::steady_clock::now();
   queue_.push_back(std::move(slot));
-  state_.pending_responses.fetch_add(1);
+  const int64_t in_flight = state_.pending_responses.fetch_add(1);
   if (r.error) return Complete(id, std::move(*r.error));
+  if (static_cast<uint64_t>(in_flight) >= state_.limits.max_in_flight &&
+      r.route->pattern != "/healthz") {
+    // Back-pressure: refuse at once rather than queue unbounded work.
+    state_.metrics->CountOverload();
+    return Complete(
+        id, ProblemResponse(http::status::service_unavailable, "overloaded",
+                            "the server has " +
+                                std::to_string(state_.limits.max_in_flight) +
+                                " requests in flight; retry later"));
+  }
 
   auto self = this->shared_from_this();
   auto executor = beast::get_lowest_layer(stream_).get_executor();
@@ -239,8 +249,7 @@ void HttpSession<Stream>::Complete(uint64_t id, Response res) {
       {req != nullptr ? std::string_view(req->method_string())
                       : std::string_view("-"),
        req != nullptr ? std::string_view(req->target()) : std::string_view("-"),
-       slot.route,
-       code, ms, remote_});
+       slot.route, code, ms, remote_});
   slot.response = std::move(res);
   MaybeWrite();
 }
@@ -252,11 +261,11 @@ void HttpSession<Stream>::MaybeWrite() {
   }
   writing_ = true;
   beast::get_lowest_layer(stream_).expires_after(state_.limits.write_timeout);
-  http::async_write(stream_, *queue_.front().response,
-                    [self = this->shared_from_this()](beast::error_code ec,
-                                                      size_t bytes) {
-                      self->OnWrite(ec, bytes);
-                    });
+  http::async_write(
+      stream_, *queue_.front().response,
+      [self = this->shared_from_this()](beast::error_code ec, size_t bytes) {
+        self->OnWrite(ec, bytes);
+      });
 }
 
 template <class Stream>
@@ -336,9 +345,9 @@ std::string RemoteOf(const tcp::socket& socket) {
 void StartPlainSession(tcp::socket socket, ServerState& state,
                        ConnectionGuard guard) {
   std::string remote = RemoteOf(socket);
-  std::make_shared<HttpSession<PlainStream>>(
-      PlainStream(std::move(socket)), state, std::move(guard),
-      std::move(remote))
+  std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)),
+                                             state, std::move(guard),
+                                             std::move(remote))
       ->Run();
 }
 

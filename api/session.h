@@ -6,6 +6,10 @@
 // responses are pending. A GET /v1/subscribe hands the connection over to an
 // SseSession once earlier responses are written.
 //
+// Back-pressure: when ServerState::pending_responses has reached
+// `max_in_flight` (server-wide), a new request is answered 503 with
+// Retry-After at once, without running its handler.
+//
 // Oversized headers (431), bodies (413) and malformed requests (400) get a
 // problem response, then the connection is closed after draining what the
 // client was still sending, so the client reads the response.
@@ -16,15 +20,14 @@
 #pragma once
 
 #include <array>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/parser.hpp>
 
 #include "api/http_types.h"
 #include "api/server_state.h"
@@ -77,7 +80,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   uint64_t front_id_ = 0;  // id of queue_.front()
   bool reading_ = false;
   bool writing_ = false;
-  bool stop_reading_ = false;   // close after the queued responses
+  bool stop_reading_ = false;  // close after the queued responses
   bool closed_ = false;
   std::optional<uint64_t> subscribe_from_;  // set once a subscription is routed
   unsigned subscribe_version_ = 11;

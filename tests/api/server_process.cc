@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -26,11 +28,24 @@ Status ServerProcess::Start(const std::filesystem::path& data_dir,
   std::vector<std::string> args = {ParaphedPath(), "--data", data_dir.string(),
                                    "--listen", "127.0.0.1:0"};
   args.insert(args.end(), extra.begin(), extra.end());
+  auto names = [&extra](const char* flag) {
+    return std::find(extra.begin(), extra.end(), flag) != extra.end();
+  };
+  if (allow_root_when_root_ && geteuid() == 0 && !names("--user") &&
+      !names("--allow-root")) {
+    args.push_back("--allow-root");
+  }
+  url_.clear();
   int out[2];
   if (pipe(out) != 0) return Internal("pipe failed");
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) return Internal("fork failed");
   if (pid == 0) {
+    // Die with the test: a test killed by a signal (a timeout, SIGPIPE)
+    // runs no destructor. (Cleared again if paraphed drops to --user.)
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
     dup2(out[1], 1);
     int err = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (err >= 0) dup2(err, 2);
@@ -77,8 +92,7 @@ int ServerProcess::Stop(int sig) {
   while (true) {
     pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
-      code = WIFEXITED(status) ? WEXITSTATUS(status)
-                               : 128 + WTERMSIG(status);
+      code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       break;
     }
     if (std::chrono::steady_clock::now() > deadline) {
@@ -92,6 +106,7 @@ int ServerProcess::Stop(int sig) {
   if (stdout_fd_ >= 0) close(stdout_fd_);
   stdout_fd_ = -1;
   pid_ = -1;
+  exit_code_ = code;
   return code;
 }
 
