@@ -133,8 +133,14 @@ Result<Record> DecodeStoredRecord(uint64_t seq, std::string_view bytes) {
 }
 
 std::string FormatTimestampMs(int64_t unix_ms) {
-  int64_t secs = unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000;
-  int ms = static_cast<int>(unix_ms - secs * 1000);
+  // Floor division without overflow: a leaf read from an untrusted bundle
+  // may hold any int64, INT64_MIN included (unix_ms - 999 overflowed).
+  int64_t secs = unix_ms / 1000;
+  int ms = static_cast<int>(unix_ms % 1000);
+  if (ms < 0) {
+    --secs;
+    ms += 1000;
+  }
   std::time_t t = static_cast<std::time_t>(secs);
   std::tm tm{};
   gmtime_r(&t, &tm);

@@ -31,7 +31,7 @@ struct ParsedInclusionProof {
   std::optional<crypto::Hash> leaf_hash;
 };
 
-// "c2sp.org/tlog-proof@v1\n[extra <b64>\n]index <N>\n<b64 hash>\n...\n\n<note>"
+// The C2SP text form, parsed by crypto::ParseTlogProof (crypto/proof_text.h):
 // kInvalidArgument naming the line at fault.
 Result<ParsedInclusionProof> ParseTlogProofText(std::string_view text);
 // Text form if it starts with the c2sp header, JSON form if with '{'.
