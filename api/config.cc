@@ -44,6 +44,15 @@ Result<boost::asio::ip::tcp::endpoint> ParseListen(std::string_view text) {
 Result<std::string> LoadReadToken(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("cannot read token file " + path.string());
+  // A secret others can read is no secret: refuse it, as for private keys.
+  std::error_code ec;
+  auto perms = std::filesystem::status(path, ec).permissions();
+  using std::filesystem::perms;
+  if (!ec && (perms & (perms::group_all | perms::others_all)) != perms::none) {
+    return PermissionDenied("token file " + path.string() +
+                            " is accessible by group or others; chmod 600 " +
+                            path.string());
+  }
   std::string line;
   std::getline(in, line);
   auto is_space = [](char c) {

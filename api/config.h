@@ -30,7 +30,8 @@ struct ServerOptions {
 Result<boost::asio::ip::tcp::endpoint> ParseListen(std::string_view text);
 
 // Reads a read-token file: the token is the file's first line, without
-// surrounding whitespace. kNotFound if unreadable, kInvalidArgument if empty.
+// surrounding whitespace. kNotFound if unreadable, kPermissionDenied if
+// group or others have any access to it, kInvalidArgument if empty.
 Result<std::string> LoadReadToken(const std::filesystem::path& path);
 
 // kInvalidArgument for inconsistent options (a cert without a key, zero

@@ -271,8 +271,21 @@ TEST(ConfigTest, ReadTokenFile) {
   {
     std::ofstream(dir / "t") << "  tok-123 \n";
     std::ofstream(dir / "empty") << "\n";
+    std::ofstream(dir / "open") << "tok-123\n";
   }
+  namespace fs = std::filesystem;
+  for (const char* f : {"t", "empty"}) {
+    fs::permissions(dir / f, fs::perms::owner_read | fs::perms::owner_write);
+  }
+  fs::permissions(dir / "open", fs::perms::owner_read | fs::perms::owner_write |
+                                    fs::perms::others_read);
   EXPECT_EQ(*LoadReadToken(dir / "t"), "tok-123");
+  auto open = LoadReadToken(dir / "open");
+  EXPECT_EQ(open.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(open.status().message(), ::testing::HasSubstr("chmod 600"));
+  fs::permissions(dir / "open", fs::perms::owner_read | fs::perms::group_read);
+  EXPECT_EQ(LoadReadToken(dir / "open").status().code(),
+            StatusCode::kPermissionDenied);
   EXPECT_EQ(LoadReadToken(dir / "empty").status().code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(LoadReadToken(dir / "absent").status().code(),

@@ -218,6 +218,9 @@ TEST_F(ServerTest, GracefulShutdownKeepsEveryAcknowledgedAppend) {
 
 TEST_F(ServerTest, ReadTokenRequiredExceptHealthzAndPost) {
   std::ofstream(root_ / "token") << "tok-" << std::string(40, 'z') << "\n";
+  std::filesystem::permissions(root_ / "token",
+                               std::filesystem::perms::owner_read |
+                                   std::filesystem::perms::owner_write);
   StartServer({"--read-token-file", (root_ / "token").string()});
   const std::string good = "Bearer tok-" + std::string(40, 'z');
   ExpectProblem(Get("/v1/conventions"), 401);
