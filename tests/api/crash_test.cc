@@ -13,9 +13,6 @@
 // PARAPHE_CRASH_SEED=N replays the random choices (the test prints the seed
 // it used; the timing of the kills is the machine's); PARAPHE_CRASH_ROUNDS=N
 // changes the number of rounds.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,8 +29,7 @@
 #include "crypto/merkle.h"
 #include "crypto/note.h"
 #include "tests/api/server_fixture.h"
-
-extern char** environ;
+#include "tests/tools/cli_harness.h"
 
 namespace paraphe::api {
 namespace {
@@ -74,45 +70,6 @@ struct Served {
   std::string leaf_hash;
   std::string jws;
 };
-
-struct Ran {
-  int code = -1;
-  std::string out, err;
-};
-
-// Runs the real `paraphe` CLI with `args`; output through files in scratch.
-Ran RunParaphe(const std::filesystem::path& scratch,
-               const std::vector<std::string>& args) {
-  const std::string bin =
-      std::string(PARAPHE_BINARY_DIR) + "/tools/paraphe/paraphe";
-  const auto out = scratch / "paraphe.out";
-  const auto err = scratch / "paraphe.err";
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<std::string> argv_s = {bin};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, bin.c_str(), &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return {-1, "", "cannot run " + bin};
-  int status = 0;
-  waitpid(pid, &status, 0);
-  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  std::ifstream o(out), e(err);
-  std::string text((std::istreambuf_iterator<char>(o)),
-                   std::istreambuf_iterator<char>());
-  std::string etext((std::istreambuf_iterator<char>(e)),
-                    std::istreambuf_iterator<char>());
-  return {code, std::move(text), std::move(etext)};
-}
 
 class CrashTest : public ServerTest {
  protected:
@@ -393,9 +350,9 @@ TEST_F(CrashTest, EveryAcknowledgedAppendSurvivesSigkill) {
   // The directory as the last SIGKILL left it verifies offline...
 #ifdef PARAPHE_HAVE_CLI
   const auto v0 = std::chrono::steady_clock::now();
-  Ran verify =
-      RunParaphe(root_, {"verify", "--data", tl_->dir.string(), "--trusted-key",
-                         tl_->init.verifier_key, "--json"});
+  cli::Ran verify =
+      cli::Paraphe({"verify", "--data", tl_->dir.string(), "--trusted-key",
+                    tl_->init.verifier_key, "--json"});
   EXPECT_EQ(verify.code, 0) << verify.out << verify.err;
   boost::system::error_code ec;
   auto report = boost::json::parse(verify.out, ec);
