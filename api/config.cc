@@ -1,5 +1,7 @@
 #include "api/config.h"
 
+#include "api/http_client.h"
+
 #include <boost/asio/ip/address.hpp>
 #include <fstream>
 #include <sstream>
@@ -42,30 +44,7 @@ Result<boost::asio::ip::tcp::endpoint> ParseListen(std::string_view text) {
 }
 
 Result<std::string> LoadReadToken(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("cannot read token file " + path.string());
-  // A secret others can read is no secret: refuse it, as for private keys.
-  std::error_code ec;
-  auto perms = std::filesystem::status(path, ec).permissions();
-  using std::filesystem::perms;
-  if (!ec && (perms & (perms::group_all | perms::others_all)) != perms::none) {
-    return PermissionDenied("token file " + path.string() +
-                            " is accessible by group or others; chmod 600 " +
-                            path.string());
-  }
-  std::string line;
-  std::getline(in, line);
-  auto is_space = [](char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-  };
-  while (!line.empty() && is_space(line.back())) line.pop_back();
-  size_t start = 0;
-  while (start < line.size() && is_space(line[start])) ++start;
-  line.erase(0, start);
-  if (line.empty()) {
-    return InvalidArgument("token file " + path.string() + " is empty");
-  }
-  return line;
+  return LoadBearerToken(path);
 }
 
 Status ValidateOptions(const ServerOptions& o) {

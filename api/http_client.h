@@ -15,6 +15,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,5 +63,12 @@ inline Result<HttpResponse> HttpPost(std::string_view url,
                                      const HttpClientOptions& options = {}) {
   return HttpRequest("POST", url, body, headers, options);
 }
+
+// Reads a bearer-token file (paraphed --read-token-file, paraphe
+// --token-file): the token is the first line without surrounding
+// whitespace. kNotFound if unreadable, kPermissionDenied if group or others
+// have any access to the file (a token is a secret, like a private key),
+// kInvalidArgument if empty.
+Result<std::string> LoadBearerToken(const std::filesystem::path& path);
 
 }  // namespace paraphe::api

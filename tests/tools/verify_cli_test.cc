@@ -247,6 +247,52 @@ TEST_F(VerifyCliTest, ServerPasses) {
   EXPECT_EQ(Slurp(a), Slurp(b));
   EXPECT_EQ(server.Stop(), 0);
 }
+
+// A server that requires a read token: without --token-file the CLI is
+// refused (401, exit 1); with it every --server command works; a token file
+// others can read is refused before any request.
+TEST_F(VerifyCliTest, ServerWithReadTokenNeedsTokenFile) {
+  const fs::path dir = tmp_ / "guarded";
+  ASSERT_EQ(Paraphe({"demo", "--data", dir.string()}).code, 0);
+  const std::string vkey = VerifierKey(dir.string());
+  const fs::path token = tmp_ / "token";
+  WriteFile(token, "tok-" + std::string(32, 'q') + "\n");
+  fs::permissions(token, fs::perms::owner_read | fs::perms::owner_write);
+  api::test::ServerProcess server;
+  Status st = server.Start(dir, {"--read-token-file", token.string()});
+  ASSERT_TRUE(st.ok()) << st.ToString();
+
+  Ran refused = Paraphe({"checkpoint", "--server", server.url()});
+  EXPECT_EQ(refused.code, 1) << Describe(refused);
+  EXPECT_THAT(refused.err, HasSubstr("not authenticated"));
+  EXPECT_THAT(refused.err, HasSubstr("--token-file"));
+  EXPECT_EQ(Paraphe({"verify", "--server", server.url(), "--trusted-key", vkey})
+                .code,
+            1);
+
+  Ran cp = Paraphe(
+      {"checkpoint", "--server", server.url(), "--token-file", token.string()});
+  EXPECT_EQ(cp.code, 0) << Describe(cp);
+  EXPECT_THAT(cp.out, HasSubstr("paraphe.demo/ledger\n14\n"));
+  Ran status = Paraphe({"status", kConvention, "--server", server.url(),
+                        "--token-file", token.string(), "--json"});
+  EXPECT_EQ(status.code, 0) << Describe(status);
+  ExpectAllHolds(Paraphe({"verify", "--server", server.url(), "--token-file",
+                          token.string(), "--trusted-key", vkey, "--json"}),
+                 "server http://127.0.0.1:", vkey);
+
+  fs::permissions(token, fs::perms::others_read, fs::perm_options::add);
+  Ran open = Paraphe(
+      {"checkpoint", "--server", server.url(), "--token-file", token.string()});
+  EXPECT_EQ(open.code, 1) << Describe(open);
+  EXPECT_THAT(open.err, HasSubstr("chmod 600"));
+  // --token-file means nothing without --server.
+  EXPECT_EQ(Paraphe({"checkpoint", "--data", dir.string(), "--token-file",
+                     token.string()})
+                .code,
+            2);
+  EXPECT_EQ(server.Stop(), 0);
+}
 #endif
 
 }  // namespace

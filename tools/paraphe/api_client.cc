@@ -73,6 +73,10 @@ namespace {
       constexpr std::string_view kPrefix = "urn:paraphe:problem:";
       if (type.substr(0, kPrefix.size()) == kPrefix) {
         type.remove_prefix(kPrefix.size());
+        if (type == "read_token") {
+          message += " (the server was started with --read-token-file: pass "
+                     "--token-file FILE)";
+        }
         for (int c = 1; c <= static_cast<int>(StatusCode::kInternal); ++c) {
           if (StatusCodeName(static_cast<StatusCode>(c)) == type) {
             code = static_cast<StatusCode>(c);
@@ -86,7 +90,8 @@ namespace {
 
 }  // namespace
 
-Result<ApiClient> ApiClient::Make(const std::string& url) {
+Result<ApiClient> ApiClient::Make(const std::string& url,
+                                  const std::string& token_file) {
   std::string base = url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0) {
@@ -94,7 +99,18 @@ Result<ApiClient> ApiClient::Make(const std::string& url) {
         "--server: expected http://HOST:PORT or https://..., got \"" + url +
         "\"");
   }
-  return ApiClient(std::move(base));
+  std::string token;
+  if (!token_file.empty()) {
+#ifdef PARAPHE_HAVE_HTTP_CLIENT
+    auto loaded = api::LoadBearerToken(token_file);
+    if (!loaded.ok()) return loaded.status().WithContext("--token-file");
+    token = std::move(*loaded);
+#else
+    return Unavailable("--token-file: this paraphe was built without the "
+                       "HTTP client (api/http_client.h)");
+#endif
+  }
+  return ApiClient(std::move(base), std::move(token));
 }
 
 Result<std::string> ApiClient::Request(std::string_view method,
@@ -106,6 +122,7 @@ Result<std::string> ApiClient::Request(std::string_view method,
   if (!content_type.empty()) {
     headers.emplace_back("Content-Type", std::string(content_type));
   }
+  if (!token_.empty()) headers.emplace_back("Authorization", "Bearer " + token_);
   auto res = api::HttpRequest(method, base_ + path, body, headers);
   if (!res.ok()) {
     if (res.status().code() == StatusCode::kUnavailable) {

@@ -21,8 +21,11 @@ namespace paraphe::cli {
 class ApiClient {
  public:
   // kInvalidArgument unless `url` is http://... or https://...; trailing
-  // slashes are dropped.
-  static Result<ApiClient> Make(const std::string& url);
+  // slashes are dropped. With `token_file`, every request carries
+  // "Authorization: Bearer <token>" (for a server started with
+  // --read-token-file); the file's errors are api::LoadBearerToken's.
+  static Result<ApiClient> Make(const std::string& url,
+                                const std::string& token_file = {});
 
   const std::string& base() const { return base_; }
 
@@ -42,8 +45,10 @@ class ApiClient {
   Result<ledger::OperatorKeys> OperatorKeys() const;
 
  private:
-  explicit ApiClient(std::string base) : base_(std::move(base)) {}
+  ApiClient(std::string base, std::string token)
+      : base_(std::move(base)), token_(std::move(token)) {}
   std::string base_;
+  std::string token_;  // empty: no Authorization header
 };
 
 // A query or path segment, percent-encoded (RFC 3986 unreserved kept).

@@ -195,7 +195,9 @@ class LocalBackend : public Backend {
 
 Result<std::unique_ptr<Backend>> Backend::Open(const Source& source,
                                                bool write) {
-  if (!source.server.empty()) return OpenRemoteBackend(source.server);
+  if (!source.server.empty()) {
+    return OpenRemoteBackend(source.server, source.token_file);
+  }
   std::error_code ec;
   if (!std::filesystem::is_directory(source.data, ec)) {
     return NotFound("no ledger at " + source.data.string() +

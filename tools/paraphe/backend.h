@@ -28,6 +28,7 @@ namespace paraphe::cli {
 struct Source {
   std::filesystem::path data = "paraphe-data";
   std::string server;  // empty: local
+  std::string token_file;  // --server: read token for the server, if any
 };
 
 class Backend {

@@ -20,8 +20,9 @@ namespace paraphe::cli {
 struct Common {
   std::string data = "paraphe-data";
   std::string server;
+  std::string token_file;
   bool json = false;
-  Source source() const { return Source{data, server}; }
+  Source source() const { return Source{data, server, token_file}; }
 };
 
 int RunInit(const Common& c, const std::string& origin, bool force);
@@ -61,6 +62,7 @@ struct VerifyFlags {
   std::string data;  // default source when none is given: paraphe-data
   std::string bundle;
   std::string server;
+  std::string token_file;
   std::string trusted_key;
   std::string trusted_key_file;
   std::string since;

@@ -40,9 +40,13 @@ struct EventFlags {
 void AddSource(CLI::App* sub, Common* c) {
   sub->add_option("--data", c->data,
                   "ledger directory (default ./paraphe-data)");
-  sub->add_option("--server", c->server,
-                  "paraphed base URL, e.g. http://127.0.0.1:8080 "
-                  "(instead of --data)");
+  auto* server = sub->add_option("--server", c->server,
+                                 "paraphed base URL, e.g. "
+                                 "http://127.0.0.1:8080 (instead of --data)");
+  sub->add_option("--token-file", c->token_file,
+                  "with --server: file holding the server's read token "
+                  "(mode 0600)")
+      ->needs(server);
   sub->add_flag("--json", c->json, "machine-readable JSON on stdout");
 }
 
@@ -628,6 +632,11 @@ int Main(int argc, char** argv) {
   auto* v_server = verify->add_option("--server", vf.server,
                                       "paraphed base URL, e.g. "
                                       "http://127.0.0.1:8080");
+  verify
+      ->add_option("--token-file", vf.token_file,
+                   "with --server: file holding the server's read token "
+                   "(mode 0600)")
+      ->needs(v_server);
   v_data->excludes(v_bundle, v_server);
   v_bundle->excludes(v_server);
   auto* v_key = verify->add_option("--trusted-key", vf.trusted_key,

@@ -41,7 +41,7 @@ int ReportError(const Status& status, bool json) {
       line += "conflict";
       break;
     case StatusCode::kUnauthenticated:
-      line += "signature not accepted";
+      line += "not authenticated";
       break;
     case StatusCode::kPermissionDenied:
       line += "permission denied";

@@ -255,8 +255,9 @@ class RemoteBackend : public Backend {
 
 }  // namespace
 
-Result<std::unique_ptr<Backend>> OpenRemoteBackend(const std::string& url) {
-  PARAPHE_ASSIGN_OR_RETURN(ApiClient api, ApiClient::Make(url));
+Result<std::unique_ptr<Backend>> OpenRemoteBackend(
+    const std::string& url, const std::string& token_file) {
+  PARAPHE_ASSIGN_OR_RETURN(ApiClient api, ApiClient::Make(url, token_file));
   std::unique_ptr<Backend> b = std::make_unique<RemoteBackend>(std::move(api));
   return b;
 }

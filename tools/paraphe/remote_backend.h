@@ -13,6 +13,7 @@ namespace paraphe::cli {
 class Backend;
 
 // kInvalidArgument for a malformed URL, kUnavailable if unreachable.
-Result<std::unique_ptr<Backend>> OpenRemoteBackend(const std::string& url);
+Result<std::unique_ptr<Backend>> OpenRemoteBackend(
+    const std::string& url, const std::string& token_file = {});
 
 }  // namespace paraphe::cli

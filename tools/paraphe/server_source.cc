@@ -131,8 +131,8 @@ class ServerSource : public ledger::VerifySource {
 }  // namespace
 
 Result<std::unique_ptr<ledger::VerifySource>> OpenServerSource(
-    const std::string& url) {
-  PARAPHE_ASSIGN_OR_RETURN(ApiClient api, ApiClient::Make(url));
+    const std::string& url, const std::string& token_file) {
+  PARAPHE_ASSIGN_OR_RETURN(ApiClient api, ApiClient::Make(url, token_file));
   PARAPHE_ASSIGN_OR_RETURN(std::string note, api.Get("/v1/log/checkpoint"));
   PARAPHE_ASSIGN_OR_RETURN(std::string vkey, api.Get("/v1/log/verifier-key"));
   while (!vkey.empty() && (vkey.back() == '\n' || vkey.back() == '\r')) {

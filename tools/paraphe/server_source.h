@@ -24,7 +24,8 @@ namespace paraphe::cli {
 
 // kInvalidArgument for a malformed URL; kUnavailable if the server cannot
 // be reached; kDataLoss if its checkpoint cannot even be parsed.
+// `token_file`: the server's read token (ApiClient::Make).
 Result<std::unique_ptr<ledger::VerifySource>> OpenServerSource(
-    const std::string& url);
+    const std::string& url, const std::string& token_file = {});
 
 }  // namespace paraphe::cli

@@ -27,7 +27,7 @@ constexpr char kUnpinnedWarning[] =
     "with --trusted-key or --trusted-key-file";
 
 Result<std::unique_ptr<ledger::VerifySource>> OpenSource(const VerifyFlags& f) {
-  if (!f.server.empty()) return OpenServerSource(f.server);
+  if (!f.server.empty()) return OpenServerSource(f.server, f.token_file);
   if (!f.bundle.empty()) return ledger::OpenBundleSource(f.bundle);
   const fs::path dir = f.data.empty() ? fs::path("paraphe-data") : fs::path(f.data);
   std::error_code ec;
