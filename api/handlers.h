@@ -39,10 +39,6 @@ Router BuildRouter(ApiContext& ctx, std::optional<std::string> read_token);
 
 // --- /v1/events ---
 void HandleSubmit(ApiContext& ctx, const Call& call, Reply reply);
-// The receipt of docs/API.md, with an inclusion proof against the receipt's
-// own checkpoint.
-Result<boost::json::object> ReceiptJson(const ledger::Ledger& ledger,
-                                        const ledger::Receipt& receipt);
 
 // --- /v1/conventions ---
 Response HandleListConventions(ApiContext& ctx, const Call& call);

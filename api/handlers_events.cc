@@ -31,27 +31,6 @@ std::string TrimTrailingSpace(std::string body) {
 
 }  // namespace
 
-Result<boost::json::object> ReceiptJson(const ledger::Ledger& ledger,
-                                        const ledger::Receipt& receipt) {
-  boost::json::object o;
-  o["seq"] = receipt.seq;
-  o["convention"] = receipt.stream;
-  o["version"] = receipt.version;
-  o["leaf_hash"] = crypto::HashBase64(receipt.leaf_hash);
-  o["recorded_at"] = ledger::FormatTimestampMs(receipt.recorded_at_ms);
-  o["duplicate"] = receipt.duplicate;
-  o["checkpoint"] = receipt.checkpoint;
-  auto proof = ledger.ProveInclusion(receipt.seq, receipt.tree_size);
-  if (!proof.ok()) {
-    // The writer may call back a moment before size() covers the batch.
-    ledger.WaitForGrowth(receipt.tree_size - 1, std::chrono::seconds(2));
-    proof = ledger.ProveInclusion(receipt.seq, receipt.tree_size);
-  }
-  if (!proof.ok()) return proof.status();
-  o["inclusion_proof"] = ledger::InclusionProofJson(*proof);
-  return o;
-}
-
 void HandleSubmit(ApiContext& ctx, const Call& call, Reply reply) {
   const Request& req = *call.request;
   auto ct = req.find(http::field::content_type);
@@ -90,7 +69,7 @@ void HandleSubmit(ApiContext& ctx, const Call& call, Reply reply) {
           // Building the proof reads RocksDB: not on the writer thread.
           RunOnWorker(ctx, [&ctx, finish,
                             receipt = std::move(*result)]() {
-            auto json = ReceiptJson(*ctx.ledger, receipt);
+            auto json = ctx.ledger->ReceiptJson(receipt);
             if (!json.ok()) {
               (*finish)(ProblemResponse(json.status()));
               return;

@@ -146,6 +146,12 @@ class Ledger {
   // One record as JSON: {"seq","recorded_at","convention","version","kid",
   //  "leaf_hash","jws","event":{payload}}
   Result<boost::json::object> RecordJson(const Record& r) const;
+  // An append's receipt as JSON (docs/API.md, POST /v1/events):
+  // {"seq","convention","version","leaf_hash","recorded_at","duplicate",
+  //  "checkpoint","inclusion_proof"}, the proof against the receipt's own
+  // checkpoint. Waits (2 s at most) for size() to cover a receipt the writer
+  // has just returned.
+  Result<boost::json::object> ReceiptJson(const Receipt& receipt) const;
   // The finance view: installments, mandats, orders and executions, each
   // with its seq and an inclusion proof against the latest checkpoint.
   Result<boost::json::object> PaymentsJson(std::string_view convention) const;

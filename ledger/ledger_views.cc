@@ -40,14 +40,16 @@ json::object ConsistencyProofJson(const ProofResult& p) {
 }
 
 std::string InclusionProofText(const ProofResult& p) {
-  std::string out = "c2sp.org/tlog-proof@v1\nindex " + std::to_string(p.index) + "\n";
+  std::string out =
+      "c2sp.org/tlog-proof@v1\nindex " + std::to_string(p.index) + "\n";
   for (const auto& h : p.proof) out += crypto::HashBase64(h) + "\n";
   out += "\n";
   out += p.checkpoint;
   return out;
 }
 
-Result<ProofResult> Ledger::ProveInclusion(uint64_t seq, uint64_t tree_size) const {
+Result<ProofResult> Ledger::ProveInclusion(uint64_t seq,
+                                           uint64_t tree_size) const {
   const Log& log = *impl_->log;
   ProofResult p;
   p.index = seq;
@@ -94,6 +96,26 @@ json::array Ledger::ListConventions() const {
   return out;
 }
 
+Result<json::object> Ledger::ReceiptJson(const Receipt& receipt) const {
+  json::object o;
+  o["seq"] = receipt.seq;
+  o["convention"] = receipt.stream;
+  o["version"] = receipt.version;
+  o["leaf_hash"] = crypto::HashBase64(receipt.leaf_hash);
+  o["recorded_at"] = FormatTimestampMs(receipt.recorded_at_ms);
+  o["duplicate"] = receipt.duplicate;
+  o["checkpoint"] = receipt.checkpoint;
+  auto proof = ProveInclusion(receipt.seq, receipt.tree_size);
+  if (!proof.ok()) {
+    // The writer may call back a moment before size() covers the batch.
+    WaitForGrowth(receipt.tree_size - 1, std::chrono::seconds(2));
+    proof = ProveInclusion(receipt.seq, receipt.tree_size);
+  }
+  if (!proof.ok()) return proof.status();
+  o["inclusion_proof"] = InclusionProofJson(*proof);
+  return o;
+}
+
 Result<json::object> Ledger::RecordJson(const Record& r) const {
   json::object o{{"seq", r.seq},
                  {"recorded_at", FormatTimestampMs(r.recorded_at_ms)},
@@ -104,13 +126,15 @@ Result<json::object> Ledger::RecordJson(const Record& r) const {
                  {"jws", r.jws}};
   auto jws = crypto::JwsParse(r.jws);
   if (!jws.ok()) {
-    return DataLoss("seq " + std::to_string(r.seq) + " holds a malformed JWS: " +
-                    jws.status().message());
+    return DataLoss("seq " + std::to_string(r.seq) +
+                    " holds a malformed JWS: " + jws.status().message());
   }
   o["kid"] = jws->kid;
   boost::system::error_code ec;
   json::value payload = json::parse(jws->payload, ec);
-  if (ec) return DataLoss("seq " + std::to_string(r.seq) + " holds a payload that is not JSON");
+  if (ec)
+    return DataLoss("seq " + std::to_string(r.seq) +
+                    " holds a payload that is not JSON");
   o["event"] = std::move(payload);
   return o;
 }
@@ -133,25 +157,33 @@ Result<json::object> Ledger::PaymentsJson(std::string_view convention) const {
   Date today = impl_->Today();
   json::array installments;
   for (size_t i = 0; i < s.installments.size(); ++i) {
-    installments.push_back(json::object{{"index", i},
-                                        {"amount_cents", s.installments[i].amount_cents},
-                                        {"trigger", s.installments[i].trigger}});
+    installments.push_back(
+        json::object{{"index", i},
+                     {"amount_cents", s.installments[i].amount_cents},
+                     {"trigger", s.installments[i].trigger}});
   }
   json::array mandats;
   for (const Mandat& m : s.mandats) {
-    std::string status = m.executed ? "paid" : m.suspended ? "suspended" : "ordered";
-    json::object o{{"exercice", m.exercice},   {"mandat", m.number},
-                   {"bordereau", m.bordereau}, {"payee", m.payee},
-                   {"amount_cents", m.amount_cents}, {"installment", m.installment},
+    std::string status = m.executed    ? "paid"
+                         : m.suspended ? "suspended"
+                                       : "ordered";
+    json::object o{{"exercice", m.exercice},
+                   {"mandat", m.number},
+                   {"bordereau", m.bordereau},
+                   {"payee", m.payee},
+                   {"amount_cents", m.amount_cents},
+                   {"installment", m.installment},
                    {"status", status}};
     PARAPHE_ASSIGN_OR_RETURN(o["ordered"], step(m.ordered_seq, m.ordered_date));
     if (m.executed && m.executed_seq && m.executed_date) {
-      PARAPHE_ASSIGN_OR_RETURN(json::object ex, step(*m.executed_seq, *m.executed_date));
+      PARAPHE_ASSIGN_OR_RETURN(json::object ex,
+                               step(*m.executed_seq, *m.executed_date));
       ex["bank_reference"] = m.bank_reference;
       o["executed"] = std::move(ex);
     }
     if (m.suspended && m.suspended_seq && m.suspended_date) {
-      PARAPHE_ASSIGN_OR_RETURN(json::object su, step(*m.suspended_seq, *m.suspended_date));
+      PARAPHE_ASSIGN_OR_RETURN(json::object su,
+                               step(*m.suspended_seq, *m.suspended_date));
       su["reason"] = m.suspension_reason;
       o["suspended"] = std::move(su);
     }

@@ -86,7 +86,8 @@ TEST_F(LedgerSubmitTest, WholeExampleHistoryIsAcceptedAndReplays) {
   EXPECT_EQ(state->version, payloads_.size());
   EXPECT_EQ(PaidCents(*state), 20'000'000);
   EXPECT_EQ(state->signatures.size(), 2u);
-  EXPECT_EQ(state->end_date.ToString(), "2027-06-30");  // extended by the avenant
+  EXPECT_EQ(state->end_date.ToString(),
+            "2027-06-30");  // extended by the avenant
   EXPECT_EQ(Phase(*state, *Date::Parse("2026-11-26")), "in_force");
 
   auto list = ledger_->ListConventions();
@@ -112,7 +113,34 @@ TEST_F(LedgerSubmitTest, ResubmittingTheSameJwsReturnsTheOriginalReceipt) {
   EXPECT_EQ(ledger_->size(), payloads_.size());
 }
 
-TEST_F(LedgerSubmitTest, StaleExpectedVersionIsAConflictNamingTheCurrentVersion) {
+TEST_F(LedgerSubmitTest, ReceiptJsonCarriesAProofAgainstItsOwnCheckpoint) {
+  OpenLedger();
+  auto first = ledger_->Submit(Signed(0));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE(ledger_->Submit(Signed(1)).ok());
+  // The receipt of the first append, rendered after the log grew: its proof
+  // is still against the checkpoint the receipt names (tree size 1).
+  auto j = ledger_->ReceiptJson(*first);
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  EXPECT_EQ(j->at("seq").to_number<uint64_t>(), 0u);
+  EXPECT_EQ(j->at("version").to_number<uint64_t>(), 1u);
+  EXPECT_EQ(j->at("convention").as_string(), first->stream);
+  EXPECT_EQ(j->at("leaf_hash").as_string(),
+            crypto::HashBase64(first->leaf_hash));
+  EXPECT_EQ(j->at("recorded_at").as_string(), FormatTimestampMs(kNowMs));
+  EXPECT_FALSE(j->at("duplicate").as_bool());
+  EXPECT_EQ(j->at("checkpoint").as_string(), first->checkpoint);
+  const auto& proof = j->at("inclusion_proof").as_object();
+  EXPECT_EQ(proof.at("tree_size").to_number<uint64_t>(), 1u);
+  EXPECT_EQ(proof.at("checkpoint").as_string(), first->checkpoint);
+  EXPECT_EQ(proof.at("leaf_hash"), j->at("leaf_hash"));
+  // A tree of one leaf: the root is the leaf hash and the proof is empty.
+  EXPECT_EQ(proof.at("root"), j->at("leaf_hash"));
+  EXPECT_TRUE(proof.at("proof").as_array().empty());
+}
+
+TEST_F(LedgerSubmitTest,
+       StaleExpectedVersionIsAConflictNamingTheCurrentVersion) {
   OpenLedger();
   SubmitAll();
   json::object p = payloads_[6];  // a committee decision, valid in itself
@@ -121,7 +149,8 @@ TEST_F(LedgerSubmitTest, StaleExpectedVersionIsAConflictNamingTheCurrentVersion)
   auto r = ledger_->Submit(signer_->Sign(p));
   EXPECT_EQ(r.status().code(), StatusCode::kConflict);
   EXPECT_EQ(r.status().rule(), "version.conflict");
-  EXPECT_THAT(r.status().message(), HasSubstr(std::to_string(payloads_.size())));
+  EXPECT_THAT(r.status().message(),
+              HasSubstr(std::to_string(payloads_.size())));
 }
 
 TEST_F(LedgerSubmitTest, TamperedSignatureIsUnauthenticated) {
@@ -147,11 +176,14 @@ TEST_F(LedgerSubmitTest, UnregisteredKeyIsUnauthenticated) {
 
 TEST_F(LedgerSubmitTest, MalformedInputIsInvalidArgumentAndRecordsNothing) {
   OpenLedger();
-  EXPECT_EQ(ledger_->Submit("not a jws").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger_->Submit("not a jws").status().code(),
+            StatusCode::kInvalidArgument);
   auto key = test::DemoKey("operator");
   auto r = ledger_->Submit(crypto::JwsSign("{\"type\":\"Nope\"}", key));
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(ledger_->Submit(std::string(crypto::kMaxJwsBytes + 1, 'a')).status().code(),
+  EXPECT_EQ(ledger_->Submit(std::string(crypto::kMaxJwsBytes + 1, 'a'))
+                .status()
+                .code(),
             StatusCode::kResourceExhausted);
   EXPECT_EQ(ledger_->size(), 0u);
 }
@@ -180,11 +212,14 @@ TEST_F(LedgerSubmitTest, AsOfSeqAndDateSeeAPrefix) {
 
   AsOf before;
   before.date = "2026-01-01";
-  EXPECT_EQ(ledger_->State(Convention(), before).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(ledger_->State(Convention(), before).status().code(),
+            StatusCode::kNotFound);
   AsOf bad;
   bad.date = "2026-13-01";
-  EXPECT_EQ(ledger_->State(Convention(), bad).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(ledger_->State("no-such-convention").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(ledger_->State(Convention(), bad).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger_->State("no-such-convention").status().code(),
+            StatusCode::kNotFound);
 }
 
 TEST_F(LedgerSubmitTest, SnapshotsGiveTheSameStateAsFullReplayAndCanBeDeleted) {
@@ -218,7 +253,8 @@ TEST_F(LedgerSubmitTest, PaymentsViewCarriesProofsThatVerify) {
   auto view = ledger_->PaymentsJson(Convention());
   ASSERT_TRUE(view.ok()) << view.status().ToString();
   EXPECT_EQ(view->at("paid_cents").as_int64(), 20'000'000);
-  auto verifier = crypto::NoteVerifier::FromVerifierKey(ledger_->verifier_key());
+  auto verifier =
+      crypto::NoteVerifier::FromVerifierKey(ledger_->verifier_key());
   auto body = verifier->Open(std::string(view->at("checkpoint").as_string()));
   ASSERT_TRUE(body.ok());
   auto cp = crypto::Checkpoint::Parse(*body);
@@ -262,7 +298,8 @@ TEST_F(LedgerSubmitTest, RacingSubmissionsExactlyOneWinsEachVersion) {
           EXPECT_EQ(r->version, v + 1);
           ++won;
         } else {
-          EXPECT_EQ(r.status().code(), StatusCode::kConflict) << r.status().ToString();
+          EXPECT_EQ(r.status().code(), StatusCode::kConflict)
+              << r.status().ToString();
           ++conflicts;
         }
       }

@@ -11,18 +11,6 @@
 namespace paraphe::cli {
 namespace json = boost::json;
 
-boost::json::object ReceiptToJson(const ledger::Receipt& r) {
-  json::object o;
-  o["seq"] = r.seq;
-  o["convention"] = r.stream;
-  o["version"] = r.version;
-  o["leaf_hash"] = crypto::HashBase64(r.leaf_hash);
-  o["recorded_at"] = ledger::FormatTimestampMs(r.recorded_at_ms);
-  o["duplicate"] = r.duplicate;
-  o["checkpoint"] = r.checkpoint;
-  return o;
-}
-
 namespace {
 
 Result<crypto::Hash> HashFromJson(const json::object& o, std::string_view key) {
@@ -121,15 +109,7 @@ class LocalBackend : public Backend {
 
   Result<json::object> Submit(const std::string& jws) override {
     PARAPHE_ASSIGN_OR_RETURN(ledger::Receipt r, ledger_->Submit(jws));
-    json::object o = ReceiptToJson(r);
-    auto proof = ledger_->ProveInclusion(r.seq, r.tree_size);
-    if (!proof.ok()) {
-      // The writer may answer a moment before size() covers the batch.
-      ledger_->WaitForGrowth(r.tree_size - 1, std::chrono::seconds(2));
-      proof = ledger_->ProveInclusion(r.seq, r.tree_size);
-    }
-    if (proof.ok()) o["inclusion_proof"] = ledger::InclusionProofJson(*proof);
-    return o;
+    return ledger_->ReceiptJson(r);
   }
 
   Result<uint64_t> ConventionVersion(const std::string& id) override {

@@ -69,9 +69,6 @@ class Backend {
                         const ledger::BundleProgress& progress) = 0;
 };
 
-// The receipt JSON the server returns (without its inclusion proof), built
-// from a local Receipt.
-boost::json::object ReceiptToJson(const ledger::Receipt& r);
 
 // Parses the inclusion / consistency JSON shapes (ledger.h) back into a
 // ProofResult. kInvalidArgument naming the bad field.
