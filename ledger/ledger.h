@@ -93,6 +93,11 @@ struct ProofResult {
 // Hashes and leaf_data are standard base64.
 boost::json::object InclusionProofJson(const ProofResult& p);
 boost::json::object ConsistencyProofJson(const ProofResult& p);
+// The inverse, for clients: strict shapes (hashes exactly 32 bytes, sizes
+// non-negative integers); kInvalidArgument naming the member at fault. They
+// parse; they do not verify (crypto::VerifyInclusion/VerifyConsistency do).
+Result<ProofResult> InclusionProofFromJson(const boost::json::value& v);
+Result<ProofResult> ConsistencyProofFromJson(const boost::json::value& v);
 // C2SP tlog-proof text form of an inclusion proof (the receipt a finance
 // department keeps): "c2sp.org/tlog-proof@v1\nindex N\n<b64>...\n\n<checkpoint>".
 std::string InclusionProofText(const ProofResult& p);

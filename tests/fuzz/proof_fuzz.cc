@@ -12,8 +12,8 @@
 #include "crypto/base64.h"
 #include "crypto/merkle.h"
 #include "crypto/proof_text.h"
+#include "ledger/ledger.h"
 #include "tests/fuzz/fuzz_util.h"
-#include "tools/paraphe/backend.h"
 #include "tools/paraphe/proof_check.h"
 
 using namespace paraphe;
@@ -73,7 +73,7 @@ void CheckConsistency(std::string_view in) {
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(in, ec);
   if (ec) return;
-  auto p = cli::ConsistencyFromJson(v);
+  auto p = ledger::ConsistencyProofFromJson(v);
   if (!p.ok()) {
     FUZZ_CHECK_MSG(p.status().code() == StatusCode::kInvalidArgument,
                    p.status().ToString());

@@ -139,6 +139,51 @@ TEST_F(LedgerSubmitTest, ReceiptJsonCarriesAProofAgainstItsOwnCheckpoint) {
   EXPECT_TRUE(proof.at("proof").as_array().empty());
 }
 
+TEST_F(LedgerSubmitTest, ProofJsonParsesBackExactlyAndStrictly) {
+  OpenLedger();
+  SubmitAll();
+  auto inc = ledger_->ProveInclusion(3, ledger_->size());
+  ASSERT_TRUE(inc.ok()) << inc.status().ToString();
+  auto back = InclusionProofFromJson(InclusionProofJson(*inc));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->index, 3u);
+  EXPECT_EQ(back->tree_size, inc->tree_size);
+  EXPECT_EQ(back->root, inc->root);
+  EXPECT_EQ(back->leaf_hash, inc->leaf_hash);
+  EXPECT_EQ(back->leaf_data, inc->leaf_data);
+  EXPECT_EQ(back->proof, inc->proof);
+  EXPECT_EQ(back->checkpoint, inc->checkpoint);
+  EXPECT_TRUE(crypto::VerifyInclusion(back->index, back->tree_size,
+                                      back->leaf_hash, back->proof, back->root)
+                  .ok());
+  auto con = ledger_->ProveConsistency(2, ledger_->size());
+  ASSERT_TRUE(con.ok()) << con.status().ToString();
+  auto cback = ConsistencyProofFromJson(ConsistencyProofJson(*con));
+  ASSERT_TRUE(cback.ok()) << cback.status().ToString();
+  EXPECT_EQ(cback->old_size, 2u);
+  EXPECT_EQ(cback->old_root, con->old_root);
+  EXPECT_EQ(cback->root, con->root);
+  EXPECT_EQ(cback->proof, con->proof);
+
+  // Strict: each defect is refused, naming the member.
+  auto refused = [&](const char* member, json::value v) {
+    json::object o = InclusionProofJson(*inc);
+    o[member] = std::move(v);
+    auto r = InclusionProofFromJson(o);
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << member;
+    EXPECT_THAT(r.status().message(), HasSubstr(member));
+  };
+  refused("root", "AAAA");                 // 3 bytes, not 32
+  refused("leaf_hash", 7);                 // not a string
+  refused("index", -1);                    // negative
+  refused("tree_size", "14");              // a string
+  refused("proof", json::array{"!!"});     // not base64
+  EXPECT_EQ(InclusionProofFromJson(json::array{}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ConsistencyProofFromJson(json::value("x")).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST_F(LedgerSubmitTest,
        StaleExpectedVersionIsAConflictNamingTheCurrentVersion) {
   OpenLedger();

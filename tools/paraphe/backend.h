@@ -69,10 +69,4 @@ class Backend {
                         const ledger::BundleProgress& progress) = 0;
 };
 
-
-// Parses the inclusion / consistency JSON shapes (ledger.h) back into a
-// ProofResult. kInvalidArgument naming the bad field.
-Result<ledger::ProofResult> InclusionFromJson(const boost::json::value& v);
-Result<ledger::ProofResult> ConsistencyFromJson(const boost::json::value& v);
-
 }  // namespace paraphe::cli

@@ -152,7 +152,7 @@ Result<uint64_t> VerifyProofObject(const json::value& proof_json,
                                    std::optional<uint64_t> expected_seq,
                                    const std::string& default_checkpoint) {
   PARAPHE_ASSIGN_OR_RETURN(ledger::ProofResult p,
-                           InclusionFromJson(proof_json));
+                           ledger::InclusionProofFromJson(proof_json));
   if (p.checkpoint.empty()) p.checkpoint = default_checkpoint;
   if (p.checkpoint.empty()) return DataLoss("the proof carries no checkpoint");
   auto body = verifier.Open(p.checkpoint);
@@ -413,8 +413,7 @@ int RunHistory(const Common& c, const std::string& convention) {
   CLI_ASSIGN_OR_EXIT(c, json::value state,
                      backend->State(convention, ledger::AsOf{}));
 
-  CLI_ASSIGN_OR_EXIT(c, ledger::OperatorKeys keys,
-                     backend->OperatorKeys());
+  CLI_ASSIGN_OR_EXIT(c, ledger::OperatorKeys keys, backend->OperatorKeys());
   CollectKeys(state, &keys);
   for (const auto& r : records) {
     if (const auto* e = Find(r, "event")) CollectKeys(*e, &keys);

@@ -6,7 +6,7 @@
 #include "crypto/merkle.h"
 #include "crypto/note.h"
 #include "crypto/proof_text.h"
-#include "tools/paraphe/backend.h"
+#include "ledger/ledger.h"
 
 namespace paraphe::cli {
 
@@ -38,7 +38,8 @@ Result<ParsedInclusionProof> ParseInclusionProofFile(
       v = *inner;
     }
   }
-  PARAPHE_ASSIGN_OR_RETURN(ledger::ProofResult p, InclusionFromJson(v));
+  PARAPHE_ASSIGN_OR_RETURN(ledger::ProofResult p,
+                           ledger::InclusionProofFromJson(v));
   if (p.checkpoint.empty()) {
     return InvalidArgument(
         "checkpoint: missing (a proof without a signed "

@@ -112,7 +112,7 @@ class RemoteBackend : public Backend {
     std::string path = "/v1/log/proof/inclusion?seq=" + std::to_string(seq);
     if (tree_size > 0) path += "&tree_size=" + std::to_string(tree_size);
     PARAPHE_ASSIGN_OR_RETURN(json::value v, GetJson(path));
-    return InclusionFromJson(v);
+    return ledger::InclusionProofFromJson(v);
   }
 
   Result<ledger::ProofResult> Consistency(uint64_t from, uint64_t to) override {
@@ -120,7 +120,7 @@ class RemoteBackend : public Backend {
         json::value v,
         GetJson("/v1/log/proof/consistency?from=" + std::to_string(from) +
                 "&to=" + std::to_string(to)));
-    return ConsistencyFromJson(v);
+    return ledger::ConsistencyProofFromJson(v);
   }
 
   Status Export(std::ostream& out,

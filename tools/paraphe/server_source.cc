@@ -103,11 +103,12 @@ class ServerSource : public ledger::VerifySource {
 
   Result<std::vector<crypto::Hash>> ConsistencyProof(
       uint64_t old_size, uint64_t new_size) const override {
-    PARAPHE_ASSIGN_OR_RETURN(
-        json::value v, api_.GetJson("/v1/log/proof/consistency?from=" +
-                                    std::to_string(old_size) +
-                                    "&to=" + std::to_string(new_size)));
-    PARAPHE_ASSIGN_OR_RETURN(ledger::ProofResult p, ConsistencyFromJson(v));
+    PARAPHE_ASSIGN_OR_RETURN(json::value v,
+                             api_.GetJson("/v1/log/proof/consistency?from=" +
+                                          std::to_string(old_size) +
+                                          "&to=" + std::to_string(new_size)));
+    PARAPHE_ASSIGN_OR_RETURN(ledger::ProofResult p,
+                             ledger::ConsistencyProofFromJson(v));
     return p.proof;
   }
 
@@ -117,7 +118,8 @@ class ServerSource : public ledger::VerifySource {
         json::value v,
         api_.GetJson("/v1/log/proof/inclusion?seq=" + std::to_string(index) +
                      "&tree_size=" + std::to_string(size)));
-    PARAPHE_ASSIGN_OR_RETURN(ledger::ProofResult p, InclusionFromJson(v));
+    PARAPHE_ASSIGN_OR_RETURN(ledger::ProofResult p,
+                             ledger::InclusionProofFromJson(v));
     return p.proof;
   }
 
