@@ -4,6 +4,7 @@
 #include <boost/json/array.hpp>
 
 #include "api/handlers.h"
+#include "ledger/domain/ledger_state.h"
 #include "api/params.h"
 #include "api/problem.h"
 #include "crypto/base64.h"
@@ -22,10 +23,13 @@ Response HandleVerifierKey(ApiContext& ctx, const Call&) {
 }
 
 Response HandleOperatorKeys(ApiContext& ctx, const Call&) {
+  // Informative: a verifier builds the registry from the log itself.
   boost::json::array keys;
-  for (const auto& [kid, key] : ctx.ledger->OperatorPublicKeys()) {
+  const ledger::LedgerState trust = ctx.ledger->Trust();
+  for (const std::string& kid : trust.ActiveKids()) {
     keys.push_back(boost::json::object{
-        {"kid", kid}, {"public_key", crypto::Base64UrlEncode(key.raw())}});
+        {"kid", kid},
+        {"public_key", crypto::Base64UrlEncode(trust.operators.at(kid).key.raw())}});
   }
   return JsonResponse(http::status::ok, keys);
 }

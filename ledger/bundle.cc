@@ -1,5 +1,5 @@
-// Export bundle: write from a Ledger, strict read (format in bundle.h and
-// docs/FORMAT.md section 8).
+// Export bundle: write from any log source, strict read (format in bundle.h
+// and docs/FORMAT.md section 8).
 #include "ledger/bundle.h"
 
 #include <algorithm>
@@ -10,6 +10,8 @@
 #include "crypto/base64.h"
 #include "crypto/merkle.h"
 #include "crypto/note.h"
+#include "ledger/domain/internal/json_strict.h"
+#include "ledger/log_source.h"
 
 namespace paraphe::ledger {
 
@@ -64,49 +66,68 @@ Result<json::object> ParseLine(std::string_view text, uint64_t line) {
   json::value v = json::parse(text, ec);
   if (ec) return LineError(line, "not JSON (" + ec.message() + ")");
   if (!v.is_object()) return LineError(line, "not a JSON object");
+  // Boost.JSON keeps the last of duplicated members, other parsers the
+  // first: a line whose meaning depends on the parser is refused.
+  Status dup = internal::CheckNoDuplicateKeys(text);
+  if (!dup.ok()) return LineError(line, dup.message());
   return std::move(v.get_object());
+}
+
+// The header must agree with its own checkpoint (without verifying the
+// signature, which is the Verifier's finding against the pinned key).
+Status CheckHeaderAgrees(const Bundle& b) {
+  auto note = crypto::ParseNote(b.checkpoint);
+  if (!note.ok()) return LineError(1, "\"checkpoint\": " + note.status().message());
+  auto cp = crypto::Checkpoint::Parse(note->text);
+  if (!cp.ok()) return LineError(1, "\"checkpoint\" body: " + cp.status().message());
+  auto vkey = crypto::NoteVerifier::FromVerifierKey(b.verifier_key);
+  if (!vkey.ok()) return LineError(1, "\"verifier_key\": " + vkey.status().message());
+  if (b.origin != cp->origin) {
+    return LineError(1, "\"origin\" is \"" + b.origin + "\" but the checkpoint's origin is \"" +
+                            cp->origin + "\"");
+  }
+  if (vkey->name() != cp->origin) {
+    return LineError(1, "\"verifier_key\" is named \"" + vkey->name() +
+                            "\" but the checkpoint's origin is \"" + cp->origin + "\"");
+  }
+  if (b.tree_size != cp->size) {
+    return LineError(1, "\"tree_size\" is " + std::to_string(b.tree_size) +
+                            " but the checkpoint's size is " + std::to_string(cp->size));
+  }
+  const bool signed_by_header_key =
+      std::any_of(note->signatures.begin(), note->signatures.end(), [&](const auto& sig) {
+        return sig.name == vkey->name() && sig.key_id == vkey->key_id();
+      });
+  if (!signed_by_header_key) {
+    return LineError(1, "the checkpoint carries no signature line by \"verifier_key\" " +
+                            b.verifier_key);
+  }
+  return Status::Ok();
 }
 
 Status ParseHeader(std::string_view text, Bundle& b) {
   PARAPHE_ASSIGN_OR_RETURN(json::object o, ParseLine(text, 1));
-  PARAPHE_RETURN_IF_ERROR(RequireMembers(
-      o, {"format", "origin", "verifier_key", "checkpoint", "tree_size", "operator_keys"}, 1));
+  if (const json::value* f = o.if_contains("format");
+      f != nullptr && f->is_string() && f->get_string() != kBundleFormat) {
+    const std::string format(f->get_string());
+    if (format == "paraphe-bundle/v1") {
+      return LineError(1, "format \"paraphe-bundle/v1\" (Paraphe 0.1, operator keys in the "
+                          "header, no genesis record) is no longer read: export the ledger "
+                          "again with this version (" + std::string(kBundleFormat) + ")");
+    }
+    return LineError(1, "unknown format \"" + format + "\" (expected " + kBundleFormat + ")");
+  }
+  PARAPHE_RETURN_IF_ERROR(
+      RequireMembers(o, {"format", "origin", "verifier_key", "checkpoint", "tree_size"}, 1));
   PARAPHE_ASSIGN_OR_RETURN(std::string format, StringMember(o, "format", 1));
   if (format != kBundleFormat) {
-    return LineError(1, "unknown format \"" + format + "\" (expected " + kBundleFormat + ")");
+    return LineError(1, "\"format\" is not a string naming " + std::string(kBundleFormat));
   }
   PARAPHE_ASSIGN_OR_RETURN(b.origin, StringMember(o, "origin", 1));
   PARAPHE_ASSIGN_OR_RETURN(b.verifier_key, StringMember(o, "verifier_key", 1));
   PARAPHE_ASSIGN_OR_RETURN(b.checkpoint, StringMember(o, "checkpoint", 1));
   PARAPHE_ASSIGN_OR_RETURN(b.tree_size, UintMember(o, "tree_size", 1));
-  const json::value& ops = o.at("operator_keys");
-  if (!ops.is_array()) return LineError(1, "\"operator_keys\" is not an array");
-  size_t i = 0;
-  for (const json::value& e : ops.get_array()) {
-    const std::string where = "operator_keys[" + std::to_string(i++) + "]";
-    if (e.is_string()) {
-      b.operator_kids_without_key.emplace_back(e.get_string());
-      continue;
-    }
-    if (!e.is_object()) return LineError(1, where + " is neither an object nor a kid");
-    const json::object& k = e.get_object();
-    Status members = RequireMembers(k, {"kid", "public_key"}, 1);
-    if (!members.ok()) return LineError(1, where + ": " + members.message());
-    if (!k.at("kid").is_string() || !k.at("public_key").is_string()) {
-      return LineError(1, where + ": kid and public_key must be strings");
-    }
-    auto raw = crypto::Base64UrlDecode(k.at("public_key").get_string());
-    if (!raw.ok()) return LineError(1, where + ".public_key: " + raw.status().message());
-    auto key = crypto::PublicKey::FromRaw(*raw);
-    if (!key.ok()) return LineError(1, where + ".public_key: " + key.status().message());
-    std::string kid(k.at("kid").get_string());
-    if (kid != key->Thumbprint()) {
-      return LineError(1, where + ": kid \"" + kid + "\" is not the key's RFC 7638 thumbprint " +
-                              key->Thumbprint());
-    }
-    b.operator_keys.emplace(std::move(kid), *key);
-  }
-  return Status::Ok();
+  return CheckHeaderAgrees(b);
 }
 
 Status ParseRecordLine(std::string_view text, uint64_t line, BundleRecord& r) {
@@ -124,17 +145,11 @@ Status ParseRecordLine(std::string_view text, uint64_t line, BundleRecord& r) {
 }  // namespace
 
 std::string BundleHeaderLine(const Bundle& b) {
-  json::array ops;
-  for (const auto& [kid, key] : b.operator_keys) {
-    ops.push_back(json::object{{"kid", kid}, {"public_key", crypto::Base64UrlEncode(key.raw())}});
-  }
-  for (const auto& kid : b.operator_kids_without_key) ops.push_back(json::value(kid));
   json::object header{{"format", kBundleFormat},
                       {"origin", b.origin},
                       {"verifier_key", b.verifier_key},
                       {"checkpoint", b.checkpoint},
-                      {"tree_size", b.tree_size},
-                      {"operator_keys", std::move(ops)}};
+                      {"tree_size", b.tree_size}};
   return json::serialize(header) + "\n";
 }
 
@@ -145,42 +160,62 @@ std::string BundleRecordLine(uint64_t seq, int64_t recorded_at_ms, std::string_v
          "\n";
 }
 
-Status WriteBundle(const Ledger& ledger, std::ostream& out, const BundleProgress& progress) {
+Status WriteBundle(const VerifySource& source, std::ostream& out,
+                   const BundleProgress& progress) {
+  const std::string vkey = source.claimed_verifier_key();
   PARAPHE_ASSIGN_OR_RETURN(crypto::NoteVerifier verifier,
-                           crypto::NoteVerifier::FromVerifierKey(ledger.verifier_key()));
-  PARAPHE_ASSIGN_OR_RETURN(std::string note, ledger.Checkpoint());
+                           crypto::NoteVerifier::FromVerifierKey(vkey));
+  PARAPHE_ASSIGN_OR_RETURN(std::string note, source.checkpoint());
   auto body = verifier.Open(note);
   if (!body.ok()) {
-    return DataLoss("the latest checkpoint does not verify with the ledger's key: " +
+    return DataLoss("the latest checkpoint does not verify with " + vkey + ": " +
                     body.status().message());
   }
   PARAPHE_ASSIGN_OR_RETURN(crypto::Checkpoint cp, crypto::Checkpoint::Parse(*body));
+  if (cp.origin != verifier.name()) {
+    return DataLoss("the latest checkpoint names origin \"" + cp.origin + "\", not \"" +
+                    verifier.name() + "\"");
+  }
 
   Bundle header;
   header.origin = cp.origin;
-  header.verifier_key = ledger.verifier_key();
+  header.verifier_key = vkey;
   header.checkpoint = note;
   header.tree_size = cp.size;
-  header.operator_keys = ledger.OperatorPublicKeys();
   out << BundleHeaderLine(header);
 
   crypto::MerkleFrontier frontier;
-  for (uint64_t start = 0; start < cp.size; start += kChunk) {
-    const uint64_t end = std::min(cp.size, start + kChunk);
-    PARAPHE_ASSIGN_OR_RETURN(std::vector<Record> records,
-                             ledger.Entries(start, end, static_cast<size_t>(end - start)));
-    if (records.size() != end - start) {
-      return DataLoss("expected records [" + std::to_string(start) + ", " + std::to_string(end) +
-                      "), got " + std::to_string(records.size()));
+  uint64_t next = 0;
+  bool cut = false;
+  // Only the records the checkpoint covers: a source may hold more.
+  Status st = source.ForEachRecord(0, [&](SourceRecord&& r) -> Status {
+    if (next == cp.size) {
+      cut = true;
+      return Internal("stop: the checkpoint's size is reached");
     }
-    for (const Record& r : records) {
-      std::string leaf = r.LeafBytes();
-      frontier.Append(crypto::LeafHash(leaf), [](uint8_t, uint64_t, const crypto::Hash&) {});
-      out << BundleRecordLine(r.seq, r.recorded_at_ms, leaf);
+    if (!r.missing.ok()) {
+      return DataLoss("record " + std::to_string(r.position) +
+                      " cannot be read: " + r.missing.message());
     }
-    if (!out) return Unavailable("writing the bundle failed (disk full?)");
-    if (progress) progress(end, cp.size);
+    auto leaf = DecodeLeaf(r.leaf);
+    if (!leaf.ok()) {
+      return DataLoss("record " + std::to_string(r.position) + ": " + leaf.status().message());
+    }
+    frontier.Append(crypto::LeafHash(r.leaf), [](uint8_t, uint64_t, const crypto::Hash&) {});
+    out << BundleRecordLine(leaf->seq, leaf->recorded_at_ms, r.leaf);
+    ++next;
+    if (next % kChunk == 0) {
+      if (!out) return Unavailable("writing the bundle failed (disk full?)");
+      if (progress) progress(next, cp.size);
+    }
+    return Status::Ok();
+  });
+  if (!st.ok() && !cut) return st;
+  if (next != cp.size) {
+    return DataLoss("the checkpoint covers " + std::to_string(cp.size) +
+                    " records but the source gave " + std::to_string(next));
   }
+  if (progress && next % kChunk != 0) progress(next, cp.size);
   if (cp.size == 0 && progress) progress(0, 0);
   out.flush();
   if (!out) return Unavailable("writing the bundle failed (disk full?)");
@@ -195,8 +230,30 @@ Result<Bundle> ReadBundle(std::istream& in) {
   std::string text;
   uint64_t line = 0;
   bool header_seen = false;
-  while (std::getline(in, text)) {
+  for (;;) {
+    // Bounded read of one line: never more than the limit in memory.
+    text.clear();
+    bool newline = false;
+    std::streambuf* sb = in.rdbuf();
+    for (;;) {
+      const int c = sb->sbumpc();
+      if (c == std::char_traits<char>::eof()) break;
+      if (c == '\n') {
+        newline = true;
+        break;
+      }
+      if (text.size() == kMaxBundleLineBytes) {
+        return LineError(line + 1, "longer than " + std::to_string(kMaxBundleLineBytes) +
+                                       " bytes (the format's limit)");
+      }
+      text.push_back(static_cast<char>(c));
+    }
+    if (text.empty() && !newline) break;  // end of input
     ++line;
+    if (!newline) return LineError(line, "the last line does not end with a newline");
+    if (text.find('\r') != std::string::npos) {
+      return LineError(line, "carriage return: lines end with \\n only (no CRLF)");
+    }
     if (text.empty()) return LineError(line, "blank line");
     if (!header_seen) {
       PARAPHE_RETURN_IF_ERROR(ParseHeader(text, b));

@@ -11,6 +11,7 @@
 #include "crypto/jws.h"
 #include "ledger/domain/calendar.h"
 #include "ledger/domain/event.h"
+#include "ledger/domain/ledger_state.h"
 #include "ledger/domain/snapshot.h"
 #include "ledger/internal/ledger_impl.h"
 
@@ -21,7 +22,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view kOperatorKeysMeta = "operator_keys";
 constexpr std::string_view kLedgerFile = "ledger.json";
 
 fs::path DbPath(const fs::path& dir) { return dir / "db"; }
@@ -43,34 +43,28 @@ Result<std::string> ReadFile(const fs::path& path) {
   return s;
 }
 
-std::string OperatorKeysJson(const OperatorKeys& keys) {
-  json::array arr;
-  for (const auto& [kid, key] : keys) {
-    arr.push_back(json::object{{"kid", kid},
-                               {"public_key", crypto::Base64UrlEncode(key.raw())}});
-  }
-  return json::serialize(arr);
-}
-
-Result<OperatorKeys> ParseOperatorKeys(std::string_view text) {
-  OperatorKeys keys;
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_array()) return DataLoss("operator key list is not a JSON array");
-  for (const auto& e : v.as_array()) {
-    const auto* o = e.if_object();
-    const json::value* pk = o ? o->if_contains("public_key") : nullptr;
-    if (pk == nullptr || !pk->is_string()) return DataLoss("malformed operator key entry");
-    PARAPHE_ASSIGN_OR_RETURN(std::string raw, crypto::Base64UrlDecode(pk->as_string()));
-    PARAPHE_ASSIGN_OR_RETURN(crypto::PublicKey key, crypto::PublicKey::FromRaw(raw));
-    keys.emplace(key.Thumbprint(), key);
-  }
-  return keys;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------- Init/Open
+
+// The genesis record: seq 0 of every ledger (docs/FORMAT.md section 7,
+// docs/EVENTS.md "The ledger stream"), signed by the first operator key.
+std::string SignGenesis(const crypto::PrivateKey& op, std::string_view origin,
+                        std::string_view verifier_key, int64_t now_ms) {
+  json::object payload{
+      {"type", "LedgerGenesis"},
+      {"convention", kLedgerStream},
+      {"expected_version", 0},
+      {"date", ParisDateOf(now_ms).ToString()},
+      {"actor", json::object{{"party", kOperatorParty}, {"role", kOperatorRole}}},
+      {"data", json::object{{"origin", origin},
+                            {"verifier_key", verifier_key},
+                            {"operator_keys",
+                             json::array{json::value(crypto::Base64UrlEncode(
+                                 op.public_key().raw()))}}}}};
+  return crypto::JwsSign(json::serialize(payload), op);
+}
+
 
 Result<InitResult> Ledger::Init(const fs::path& dir, const InitOptions& options) {
   PARAPHE_RETURN_IF_ERROR(crypto::ValidateKeyName(options.origin)
@@ -102,9 +96,22 @@ Result<InitResult> Ledger::Init(const fs::path& dir, const InitOptions& options)
   LogOptions lo;
   lo.create_if_missing = true;
   lo.signer.emplace(std::move(signer));
+  lo.clock = options.clock;
   PARAPHE_ASSIGN_OR_RETURN(std::unique_ptr<Log> log, Log::Open(DbPath(dir), std::move(lo)));
-  OperatorKeys ops{{result.operator_kid, op->public_key()}};
-  PARAPHE_RETURN_IF_ERROR(log->PutMeta(kOperatorKeysMeta, OperatorKeysJson(ops)));
+  // The trust roots are the log's first record, checked by the same rules
+  // the verifier applies.
+  AppendRequest genesis;
+  genesis.stream = kLedgerStream;
+  genesis.expected_version = 0;
+  genesis.jws = SignGenesis(*op, options.origin, result.verifier_key, options.clock());
+  genesis.check = [jws_text = genesis.jws](uint64_t seq, int64_t at) -> Status {
+    PARAPHE_ASSIGN_OR_RETURN(crypto::Jws jws, crypto::JwsParse(jws_text));
+    PARAPHE_ASSIGN_OR_RETURN(Event e, ParseEvent(jws.payload));
+    LedgerState state;
+    return ApplyLedgerEvent(state, e, EventContext{seq, at, jws.kid});
+  };
+  PARAPHE_ASSIGN_OR_RETURN(Receipt receipt, log->Append(std::move(genesis)));
+  if (receipt.seq != 0) return Internal("the genesis record did not get seq 0");
   json::object info{{"format", "paraphe/1"},
                     {"origin", options.origin},
                     {"verifier_key", result.verifier_key}};
@@ -159,9 +166,13 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const fs::path& dir, LedgerOptions 
   hooks.committed = [self](uint64_t) { self->Committed(); };
   hooks.aborted = [self] { self->Aborted(); };
   PARAPHE_ASSIGN_OR_RETURN(impl->log, Log::Open(DbPath(dir), std::move(lo), std::move(hooks)));
-  auto ops_text = impl->log->GetMeta(kOperatorKeysMeta);
-  if (!ops_text.ok()) return DataLoss("the ledger has no operator keys");
-  PARAPHE_ASSIGN_OR_RETURN(impl->operator_keys, ParseOperatorKeys(*ops_text));
+  PARAPHE_ASSIGN_OR_RETURN(LedgerState trust, impl->RebuildLedgerState());
+  if (trust.origin != impl->log->origin() || trust.verifier_key != impl->log->verifier_key()) {
+    return DataLoss("the genesis record names origin \"" + trust.origin + "\" and verifier key " +
+                    trust.verifier_key + ", but the database signs checkpoints as \"" +
+                    impl->log->origin() + "\" with " + impl->log->verifier_key());
+  }
+  impl->ledger_state = std::make_shared<const LedgerState>(std::move(trust));
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
 
@@ -169,7 +180,36 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const fs::path& dir, LedgerOptions 
 
 Date Ledger::Impl::Today() const { return ParisDateOf(options.clock()); }
 
-Status Ledger::Impl::ReplayOne(ConventionState& state, const Record& r) const {
+std::shared_ptr<const LedgerState> Ledger::Impl::Trust() const {
+  std::shared_lock<std::shared_mutex> l(mu);
+  return ledger_state;
+}
+
+Result<LedgerState> Ledger::Impl::RebuildLedgerState() const {
+  if (log->size() == 0) {
+    return DataLoss("the log has no genesis record (seq 0): it was not created by paraphe init");
+  }
+  PARAPHE_ASSIGN_OR_RETURN(std::vector<Record> records, log->Stream(kLedgerStream));
+  if (records.empty() || records.front().seq != 0) {
+    return DataLoss("the log's first record is not its genesis (LedgerGenesis at seq 0)");
+  }
+  LedgerState state;
+  for (const Record& r : records) {
+    auto jws = crypto::JwsParse(r.jws);
+    auto event = jws.ok() ? ParseEvent(jws->payload) : Result<Event>(jws.status());
+    Status st = event.ok() ? ApplyLedgerEvent(state, *event,
+                                              EventContext{r.seq, r.recorded_at_ms, jws->kid})
+                           : event.status();
+    if (!st.ok()) {
+      return DataLoss("ledger stream record seq " + std::to_string(r.seq) +
+                      " does not replay: " + st.ToString());
+    }
+  }
+  return state;
+}
+
+Status Ledger::Impl::ReplayOne(ConventionState& state, const Record& r,
+                               const LedgerState& ledger) const {
   auto fail = [&](const Status& st) {
     return DataLoss("seq " + std::to_string(r.seq) + " (" + r.stream + " v" +
                     std::to_string(r.version) + ") does not replay: " + st.ToString());
@@ -182,7 +222,7 @@ Status Ledger::Impl::ReplayOne(ConventionState& state, const Record& r) const {
     return fail(InvalidArgument("the event names convention " + event->convention));
   }
   EventContext ctx{r.seq, r.recorded_at_ms, jws->kid};
-  Status applied = ApplyInPlace(state, *event, ctx, operator_keys);
+  Status applied = ApplyInPlace(state, *event, ctx, ledger);
   if (!applied.ok()) return fail(applied);
   return Status::Ok();
 }
@@ -205,13 +245,18 @@ Result<ConventionState> Ledger::Impl::Rebuild(std::string_view id, uint64_t max_
   }
   if (from > max_version) return state;
   PARAPHE_ASSIGN_OR_RETURN(std::vector<Record> records, log->Stream(id, from, max_version));
+  const std::shared_ptr<const LedgerState> trust = Trust();
   for (const Record& r : records) {
-    PARAPHE_RETURN_IF_ERROR(ReplayOne(state, r));
+    PARAPHE_RETURN_IF_ERROR(ReplayOne(state, r, *trust));
   }
   return state;
 }
 
 Result<std::shared_ptr<const ConventionState>> Ledger::Impl::Current(std::string_view id) const {
+  if (id == kLedgerStream) {
+    return NotFound("\"" + std::string(kLedgerStream) +
+                    "\" is the ledger's own stream, not a convention");
+  }
   {
     std::shared_lock<std::shared_mutex> l(mu);
     auto it = committed.find(id);
@@ -227,8 +272,20 @@ Result<std::shared_ptr<const ConventionState>> Ledger::Impl::Current(std::string
   return it->second;
 }
 
+const LedgerState& Ledger::Impl::StagedLedger() const {
+  // ledger_state changes only on this (the writer) thread.
+  return staged_ledger ? *staged_ledger : *ledger_state;
+}
+
 Status Ledger::Impl::Check(const Event& event, const std::string& kid, uint64_t seq,
                            int64_t recorded_at_ms) {
+  EventContext ctx{seq, recorded_at_ms, kid};
+  if (IsLedgerEventType(event.kind)) {
+    LedgerState next = StagedLedger();
+    PARAPHE_RETURN_IF_ERROR(ApplyLedgerEvent(next, event, ctx));
+    staged_ledger = std::move(next);
+    return Status::Ok();
+  }
   const ConventionState* before = nullptr;
   std::shared_ptr<const ConventionState> current;
   if (auto it = staged.find(event.convention); it != staged.end()) {
@@ -237,8 +294,7 @@ Status Ledger::Impl::Check(const Event& event, const std::string& kid, uint64_t 
     PARAPHE_ASSIGN_OR_RETURN(current, Current(event.convention));
     before = current.get();
   }
-  EventContext ctx{seq, recorded_at_ms, kid};
-  PARAPHE_ASSIGN_OR_RETURN(ConventionState next, Apply(*before, event, ctx, operator_keys));
+  PARAPHE_ASSIGN_OR_RETURN(ConventionState next, Apply(*before, event, ctx, StagedLedger()));
   staged[event.convention] = std::move(next);
   return Status::Ok();
 }
@@ -261,9 +317,16 @@ void Ledger::Impl::Committed() {
     committed[id] = std::make_shared<const ConventionState>(std::move(state));
   }
   staged.clear();
+  if (staged_ledger) {
+    ledger_state = std::make_shared<const LedgerState>(std::move(*staged_ledger));
+    staged_ledger.reset();
+  }
 }
 
-void Ledger::Impl::Aborted() { staged.clear(); }
+void Ledger::Impl::Aborted() {
+  staged.clear();
+  staged_ledger.reset();
+}
 
 // ------------------------------------------------------------------ Submit
 
@@ -278,16 +341,27 @@ void Ledger::SubmitAsync(std::string jws_text, std::function<void(Result<Receipt
   if (!jws.ok()) return done(jws.status().WithContext("event JWS"));
   auto event = ParseEvent(jws->payload);
   if (!event.ok()) return done(event.status().WithContext("event payload"));
-  auto current = impl_->Current(event->convention);
-  if (!current.ok()) return done(current.status());
-  // Name an unknown convention before looking for the signer's key in it
-  // (the order rules.h documents), so the error says what is really wrong.
-  if ((*current)->version == 0 && event->kind != EventType::kConventionRegistered) {
-    return done(Status(StatusCode::kNotFound,
-                       "convention \"" + event->convention + "\" is not registered",
-                       "convention.unknown"));
+  if (event->kind == EventType::kLedgerGenesis) {
+    return done(Status(StatusCode::kConflict,
+                       "this ledger already has its genesis record (seq 0)",
+                       "ledger.genesis_not_first"));
   }
-  auto key = ResolveSigningKey(**current, impl_->operator_keys, *event, jws->kid);
+  std::shared_ptr<const ConventionState> current;
+  if (!IsLedgerEventType(event->kind)) {
+    auto found = impl_->Current(event->convention);
+    if (!found.ok()) return done(found.status());
+    current = std::move(*found);
+    // Name an unknown convention before looking for the signer's key in it
+    // (the order rules.h documents), so the error says what is really wrong.
+    if (current->version == 0 && event->kind != EventType::kConventionRegistered) {
+      return done(Status(StatusCode::kNotFound,
+                         "convention \"" + event->convention + "\" is not registered",
+                         "convention.unknown"));
+    }
+  }
+  static const ConventionState kNoConvention;
+  auto key = ResolveSigningKey(current ? *current : kNoConvention, *impl_->Trust(), *event,
+                               jws->kid, UINT64_MAX);
   if (!key.ok()) return done(key.status());
   Status verified = crypto::JwsVerify(*jws, *key);
   if (!verified.ok()) {
@@ -332,17 +406,13 @@ uint64_t Ledger::StreamVersion(std::string_view convention) const {
 const std::string& Ledger::origin() const { return impl_->log->origin(); }
 const std::string& Ledger::verifier_key() const { return impl_->log->verifier_key(); }
 
-std::vector<std::string> Ledger::OperatorKids() const {
-  std::vector<std::string> out;
-  for (const auto& [kid, key] : impl_->operator_keys) out.push_back(kid);
-  return out;
-}
-
-std::map<std::string, crypto::PublicKey> Ledger::OperatorPublicKeys() const {
-  return impl_->operator_keys;
-}
+LedgerState Ledger::Trust() const { return *impl_->Trust(); }
 
 Result<ConventionState> Ledger::State(std::string_view convention, const AsOf& as_of) const {
+  if (convention == kLedgerStream) {
+    return NotFound("\"" + std::string(kLedgerStream) +
+                    "\" is the ledger's own stream, not a convention");
+  }
   if (!as_of.seq && !as_of.date) {
     PARAPHE_ASSIGN_OR_RETURN(auto current, impl_->Current(convention));
     if (current->version == 0) return NotFound("no convention '" + std::string(convention) + "'");
@@ -356,6 +426,7 @@ Result<ConventionState> Ledger::State(std::string_view convention, const AsOf& a
   }
   PARAPHE_ASSIGN_OR_RETURN(std::vector<Record> records, impl_->log->Stream(convention));
   if (records.empty()) return NotFound("no convention '" + std::string(convention) + "'");
+  const std::shared_ptr<const LedgerState> trust = impl_->Trust();
   ConventionState state;
   for (const Record& r : records) {
     if (as_of.seq && r.seq > *as_of.seq) break;
@@ -364,7 +435,7 @@ Result<ConventionState> Ledger::State(std::string_view convention, const AsOf& a
       auto event = jws.ok() ? ParseEvent(jws->payload) : Result<Event>(jws.status());
       if (event.ok() && event->date > *date) break;
     }
-    PARAPHE_RETURN_IF_ERROR(impl_->ReplayOne(state, r));
+    PARAPHE_RETURN_IF_ERROR(impl_->ReplayOne(state, r, *trust));
   }
   if (state.version == 0) {
     return NotFound("convention '" + std::string(convention) + "' did not exist yet at " +

@@ -39,6 +39,7 @@
 namespace paraphe::ledger {
 
 struct ConventionState;  // ledger/domain/state.h
+struct LedgerState;      // ledger/domain/ledger_state.h
 class Date;              // ledger/domain/calendar.h
 
 struct InitOptions {
@@ -47,6 +48,9 @@ struct InitOptions {
   // Use this operator key (PKCS#8 PEM) instead of generating one; it is
   // written to DIR/keys/operator.pem. `paraphe demo` passes its demo key.
   std::optional<std::string> operator_key_pem;
+  // Records the genesis (seq 0); pass the clock the ledger will be opened
+  // with (recording times never decrease along the log).
+  Clock clock = SystemClockMs;
 };
 
 struct InitResult {
@@ -102,13 +106,24 @@ Result<ProofResult> ConsistencyProofFromJson(const boost::json::value& v);
 // department keeps): "c2sp.org/tlog-proof@v1\nindex N\n<b64>...\n\n<checkpoint>".
 std::string InclusionProofText(const ProofResult& p);
 
+// The JWS of a genesis record (docs/EVENTS.md "The ledger stream"): a
+// LedgerGenesis dated at the Paris date of now_ms, naming origin, the
+// verifier key and the operator key that signs it. Init appends it as seq 0;
+// tests and tools that build logs by hand use it too.
+std::string SignGenesis(const crypto::PrivateKey& operator_key, std::string_view origin,
+                        std::string_view verifier_key, int64_t now_ms);
+
 class Ledger {
  public:
-  // Creates DIR (must be absent or empty), its keys and its database.
+  // Creates DIR (must be absent or empty), its keys and its database, whose
+  // first record (seq 0) is the genesis: a LedgerGenesis event signed by the
+  // operator key, naming the origin, the verifier key and the operator key.
   static Result<InitResult> Init(const std::filesystem::path& dir,
                                  const InitOptions& options);
   // kNotFound if DIR holds no ledger; kDataLoss if the tree does not match
-  // the records (naming the first bad seq); kUnavailable on I/O errors.
+  // the records (naming the first bad seq), or the log does not begin with a
+  // genesis matching the checkpoint key; kInvalidArgument for a database of
+  // an older format (named); kUnavailable on I/O errors.
   static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& dir,
                                               LedgerOptions options = {});
   ~Ledger();
@@ -133,9 +148,10 @@ class Ledger {
   uint64_t StreamVersion(std::string_view convention) const;
   const std::string& origin() const;
   const std::string& verifier_key() const;
-  std::vector<std::string> OperatorKids() const;
-  // Operator public keys by kid (the export bundle and the verifier list them).
-  std::map<std::string, crypto::PublicKey> OperatorPublicKeys() const;
+  // The ledger stream's registry as of the latest durable record: origin,
+  // verifier key and operator keys, replayed from the log (never from a
+  // file beside it).
+  LedgerState Trust() const;
 
   // Replayed state of one convention (kNotFound if unknown).
   Result<ConventionState> State(std::string_view convention,

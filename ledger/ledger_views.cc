@@ -82,6 +82,7 @@ json::array Ledger::ListConventions() const {
   json::array out;
   Date today = impl_->Today();
   for (const std::string& id : impl_->log->Streams()) {
+    if (id == kLedgerStream) continue;  // the ledger's own stream
     auto state = impl_->Current(id);
     json::object o{{"convention", id}};
     if (state.ok() && (*state)->version > 0) {

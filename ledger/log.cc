@@ -27,7 +27,8 @@ namespace {
 constexpr std::string_view kMetaFormat = "format";
 constexpr std::string_view kMetaOrigin = "origin";
 constexpr std::string_view kMetaVerifierKey = "verifier_key";
-constexpr std::string_view kFormatV1 = "paraphe-log/1";
+// Version 2: leaves of format 2, the log begins with a genesis record.
+constexpr std::string_view kFormat = "paraphe-log/2";
 constexpr std::string_view kUserMetaPrefix = "m:";
 
 // Recovery from a failed write is the writer's job: it calls DB::Resume
@@ -179,7 +180,7 @@ Status Log::LoadMeta() {
     origin_ = options_.signer->name();
     verifier_key_ = options_.signer->Verifier().VerifierKey();
     rocksdb::WriteBatch b;
-    b.Put(cfs_[ik::kMeta], ToSlice(kMetaFormat), ToSlice(kFormatV1));
+    b.Put(cfs_[ik::kMeta], ToSlice(kMetaFormat), ToSlice(kFormat));
     b.Put(cfs_[ik::kMeta], ToSlice(kMetaOrigin), origin_);
     b.Put(cfs_[ik::kMeta], ToSlice(kMetaVerifierKey), verifier_key_);
     // The empty tree's checkpoint, so that every size has one.
@@ -190,8 +191,16 @@ Status Log::LoadMeta() {
     wo.sync = true;
     PARAPHE_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &b), "initialising the ledger"));
   } else {
-    if (*format != kFormatV1) {
-      return InvalidArgument("unknown ledger format '" + *format + "'");
+    if (*format == "paraphe-log/1") {
+      return InvalidArgument(
+          "this ledger database has format paraphe-log/1 (Paraphe 0.1: leaf format 1, operator "
+          "keys outside the log, no genesis record); this version reads only " +
+          std::string(kFormat) + ": create a new ledger with paraphe init and submit the "
+          "conventions' events to it again");
+    }
+    if (*format != kFormat) {
+      return InvalidArgument("unknown ledger format '" + *format + "' (this version reads " +
+                             std::string(kFormat) + ")");
     }
     PARAPHE_ASSIGN_OR_RETURN(origin_, GetCf(ik::kMeta, kMetaOrigin));
     PARAPHE_ASSIGN_OR_RETURN(verifier_key_, GetCf(ik::kMeta, kMetaVerifierKey));
@@ -208,7 +217,7 @@ Status Log::LoadMeta() {
 Status Log::PinMemtable() {
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  return FromRocks(db_->Put(wo, cfs_[ik::kMeta], ToSlice(kMetaFormat), ToSlice(kFormatV1)),
+  return FromRocks(db_->Put(wo, cfs_[ik::kMeta], ToSlice(kMetaFormat), ToSlice(kFormat)),
                    "writing the ledger format");
 }
 

@@ -52,7 +52,7 @@ uint64_t ReadBigEndian64(std::string_view b) {
 std::string EncodeLeaf(uint64_t seq, int64_t recorded_at_ms, std::string_view jws) {
   std::string leaf;
   leaf.reserve(kLeafHeaderBytes + jws.size());
-  leaf.push_back(static_cast<char>(kLeafFormatV1));
+  leaf.push_back(static_cast<char>(kLeafFormat));
   PutBE64(leaf, seq);
   PutBE64(leaf, static_cast<uint64_t>(recorded_at_ms));
   leaf.append(jws);
@@ -64,7 +64,12 @@ Result<DecodedLeaf> DecodeLeaf(std::string_view leaf) {
     return InvalidArgument("leaf is " + std::to_string(leaf.size()) +
                            " bytes, shorter than its 17-byte header");
   }
-  if (static_cast<uint8_t>(leaf[0]) != kLeafFormatV1) {
+  if (static_cast<uint8_t>(leaf[0]) == 0x01) {
+    return InvalidArgument(
+        "leaf format version 1 (Paraphe 0.1, a log without a genesis record) is no longer "
+        "read; this version reads leaf format " + std::to_string(kLeafFormat));
+  }
+  if (static_cast<uint8_t>(leaf[0]) != kLeafFormat) {
     return InvalidArgument("unknown leaf format version " +
                            std::to_string(static_cast<uint8_t>(leaf[0])));
   }

@@ -1,7 +1,7 @@
 // A log record and its leaf bytes: the exact bytes hashed into the Merkle
 // tree (specified for outsiders in docs/FORMAT.md):
 //
-//   leaf = 0x01                      leaf format version
+//   leaf = 0x02                      leaf format version
 //       || uint64 big-endian seq     0-based position in the log
 //       || int64 big-endian time     recording time, Unix milliseconds UTC
 //       || JWS compact bytes         verbatim, as received, to the end
@@ -21,7 +21,9 @@
 
 namespace paraphe::ledger {
 
-inline constexpr uint8_t kLeafFormatV1 = 0x01;
+// Version 2 (Paraphe 0.2): the log's seq 0 is its genesis record. Version 1
+// leaves (Paraphe 0.1) are refused by DecodeLeaf, naming the version.
+inline constexpr uint8_t kLeafFormat = 0x02;
 inline constexpr size_t kLeafHeaderBytes = 1 + 8 + 8;
 
 struct Record {

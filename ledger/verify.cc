@@ -141,13 +141,8 @@ struct ReplayOut {
   std::vector<std::pair<std::string, TimelineEntry>> timeline;
   uint64_t signatures_checked = 0;
   uint64_t events_replayed = 0;
+  uint64_t ledger_events = 0;
 };
-
-std::string KeyList(const OperatorKeys& keys) {
-  std::string out;
-  for (const auto& [kid, key] : keys) out += (out.empty() ? "" : ", ") + kid;
-  return out.empty() ? "(none)" : out;
-}
 
 Result<std::string> ReadWholeFile(const fs::path& p) {
   std::error_code ec;
@@ -202,6 +197,12 @@ class VerifyRun {
   Status ProcessChunk(std::vector<Item>& items);
   void Structural(std::vector<Item>& items, std::vector<VerifyFailure>& out);
   void Replay(std::vector<Item>& items, bool speculative, ReplayOut& out);
+  // The signature verdict for `it` with `key` (speculative: assumed good,
+  // verified later in parallel). Records a `signature` failure when bad.
+  bool CheckSignature(Item& it, const crypto::PublicKey& key, bool speculative,
+                      const std::string& conv, ReplayOut& out);
+  void ReplayLedgerEvent(Item& it, bool speculative, ReplayOut& out);
+  bool IsPinnedOperatorKey(std::string_view kid) const;
   void CheckRoot();
   Status SaveState();
   void Summarize();
@@ -214,7 +215,7 @@ class VerifyRun {
   std::optional<crypto::NoteVerifier> verifier_;
   std::optional<crypto::Checkpoint> current_;  // parsed current checkpoint
   bool current_verified_ = false;
-  OperatorKeys ops_;
+  LedgerState ledger_;  // replayed from the log's ledger stream
 
   std::string since_text_;                     // the `since` file
   std::optional<AuditState> saved_;            // from `since` (state file)
@@ -407,10 +408,13 @@ Status VerifyRun::SetUpSince() {
                             ") verified and proved consistent; records from seq " +
                             std::to_string(m) + " verified, replay resumed from the saved "
                             "states of " + std::to_string(states_.size()) + " convention(s)");
-    if (saved_->operator_keys != ops_) {
-      result_.notes.push_back("warning: the operator keys differ from the audit state's (" +
-                              KeyList(saved_->operator_keys) + " then, " + KeyList(ops_) +
-                              " now)");
+    // The registry continues from the auditor's own file; only records of
+    // the log since then change it.
+    ledger_ = saved_->ledger;
+    if (!options_.operator_keys.empty() && !IsPinnedOperatorKey(ledger_.genesis_kid)) {
+      Fail(std::nullopt, "", kPropGenesis,
+           "the audit state's genesis was signed by operator key \"" + ledger_.genesis_kid +
+               "\", which is not a pinned operator key");
     }
   } else if (saved_) {
     result_.mode = "full";
@@ -496,7 +500,7 @@ void VerifyRun::Replay(std::vector<Item>& items, bool speculative, ReplayOut& ou
       // Not an event the ledger could have accepted. Say whether it is at
       // least signed by a key the log knows (rare path: verified here).
       const crypto::PublicKey* known = nullptr;
-      if (auto op = ops_.find(it.jws->kid); op != ops_.end()) known = &op->second;
+      if (const OperatorKey* op = ledger_.ActiveAt(it.jws->kid, pos)) known = &op->key;
       std::optional<crypto::PublicKey> registry_key;
       for (const auto& [id, st] : states_) {
         if (known != nullptr) break;
@@ -514,6 +518,15 @@ void VerifyRun::Replay(std::vector<Item>& items, bool speculative, ReplayOut& ou
         Fail(out.failures, pos, "", "rule:event.malformed",
              "the signed payload is not a valid event: " + it.event_error.message());
       }
+      continue;
+    }
+    if (pos == 0 && it.event->kind != EventType::kLedgerGenesis) {
+      Fail(out.failures, pos, "", kPropGenesis,
+           "the log's first record is a " + it.event->type +
+               ", not a LedgerGenesis: nothing in the log names its operator keys");
+    }
+    if (IsLedgerEventType(it.event->kind)) {
+      ReplayLedgerEvent(it, speculative, out);
       continue;
     }
     const Event& e = *it.event;
@@ -543,36 +556,27 @@ void VerifyRun::Replay(std::vector<Item>& items, bool speculative, ReplayOut& ou
     }
 
     // Signature with the registry as it stands before this event.
-    auto key = ResolveSigningKey(state, ops_, e, it.jws->kid);
+    auto key = ResolveSigningKey(state, ledger_, e, it.jws->kid, pos);
     if (!key.ok()) {
       Fail(out.failures, pos, conv, kPropSignature,
            "[" + key.status().rule() + "] " + key.status().message());
       applicable = false;
     } else {
-      bool good;
-      if (it.verdict >= 0 && it.key && *it.key == *key) {
-        good = it.verdict == 1;
-      } else if (speculative) {
-        it.key = *key;
-        it.verdict = -1;
-        it.assumed_good = true;
-        good = true;
-      } else {
-        it.key = *key;
-        it.verdict = crypto::JwsVerify(*it.jws, *key).ok() ? 1 : 0;
-        good = it.verdict == 1;
-      }
-      ++out.signatures_checked;
-      if (!good) {
-        Fail(out.failures, pos, conv, kPropSignature,
-             "the signature does not verify with key " + it.jws->kid);
+      if (!CheckSignature(it, *key, speculative, conv, out)) applicable = false;
+      auto [pin, pins_end] = options_.party_keys.equal_range(e.actor_party);
+      if (pin != pins_end &&
+          std::none_of(pin, pins_end, [&](const auto& kv) { return kv.second == *key; })) {
+        Fail(out.failures, pos, conv, kPropKeyPin,
+             "party \"" + e.actor_party + "\" acts with key " + it.jws->kid +
+                 ", which is not one of its pinned keys (the registry says otherwise: the "
+                 "operator registered a key the auditor does not trust)");
         applicable = false;
       }
     }
 
     if (applicable) {
       EventContext ctx{pos, it.leaf.recorded_at_ms, it.jws->kid};
-      auto next = Apply(state, e, ctx, ops_);
+      auto next = Apply(state, e, ctx, ledger_);
       if (!next.ok()) {
         std::string rule = next.status().rule().empty() ? "unknown" : next.status().rule();
         Fail(out.failures, pos, conv, "rule:" + rule, next.status().message());
@@ -595,6 +599,85 @@ void VerifyRun::Replay(std::vector<Item>& items, bool speculative, ReplayOut& ou
       t.kid = it.jws->kid;
       t.ok = ok;
       out.timeline.emplace_back(conv, std::move(t));
+    }
+  }
+}
+
+bool VerifyRun::IsPinnedOperatorKey(std::string_view kid) const {
+  return std::any_of(options_.operator_keys.begin(), options_.operator_keys.end(),
+                     [&](const crypto::PublicKey& k) { return k.Thumbprint() == kid; });
+}
+
+bool VerifyRun::CheckSignature(Item& it, const crypto::PublicKey& key, bool speculative,
+                               const std::string& conv, ReplayOut& out) {
+  bool good;
+  if (it.verdict >= 0 && it.key && *it.key == key) {
+    good = it.verdict == 1;
+  } else if (speculative) {
+    it.key = key;
+    it.verdict = -1;
+    it.assumed_good = true;
+    good = true;
+  } else {
+    it.key = key;
+    it.verdict = crypto::JwsVerify(*it.jws, key).ok() ? 1 : 0;
+    good = it.verdict == 1;
+  }
+  ++out.signatures_checked;
+  if (!good) {
+    Fail(out.failures, it.src.position, conv, kPropSignature,
+         "the signature does not verify with key " + it.jws->kid);
+  }
+  return good;
+}
+
+void VerifyRun::ReplayLedgerEvent(Item& it, bool speculative, ReplayOut& out) {
+  const uint64_t pos = it.src.position;
+  const Event& e = *it.event;
+  const std::string conv = kLedgerStream;
+  ++out.ledger_events;
+  if (it.src.stream &&
+      (*it.src.stream != conv || !it.src.stream_version ||
+       *it.src.stream_version != e.expected_version + 1)) {
+    Fail(out.failures, pos, conv, kPropIndex,
+         "the stored index places this record at " + *it.src.stream + " version " +
+             std::to_string(it.src.stream_version.value_or(0)) + " but the event is " + conv +
+             " version " + std::to_string(e.expected_version + 1));
+  }
+  auto key = ResolveLedgerSigningKey(ledger_, e, it.jws->kid, pos);
+  if (!key.ok()) {
+    Fail(out.failures, pos, conv, kPropSignature,
+         "[" + key.status().rule() + "] " + key.status().message());
+    return;
+  }
+  if (!CheckSignature(it, *key, speculative, conv, out)) return;
+  const bool genesis = e.kind == EventType::kLedgerGenesis;
+  if (genesis && !options_.operator_keys.empty() && !IsPinnedOperatorKey(it.jws->kid)) {
+    Fail(out.failures, pos, conv, kPropGenesis,
+         "the genesis is signed by operator key " + it.jws->kid +
+             ", which is not a pinned operator key: this is not the ledger the pinned key "
+             "created");
+    return;
+  }
+  Status applied = ApplyLedgerEvent(ledger_, e, EventContext{pos, it.leaf.recorded_at_ms,
+                                                             it.jws->kid});
+  if (!applied.ok()) {
+    const std::string rule = applied.rule().empty() ? "unknown" : applied.rule();
+    Fail(out.failures, pos, conv, genesis && pos != 0 ? std::string(kPropGenesis)
+                                                      : "rule:" + rule,
+         applied.message());
+    return;
+  }
+  if (genesis) {
+    if (!result_.verifier_key.empty() && ledger_.verifier_key != result_.verifier_key) {
+      Fail(out.failures, pos, conv, kPropGenesis,
+           "the genesis names verifier key " + ledger_.verifier_key +
+               " but the checkpoints were verified with " + result_.verifier_key);
+    }
+    if (current_ && ledger_.origin != current_->origin) {
+      Fail(out.failures, pos, conv, kPropGenesis,
+           "the genesis names origin \"" + ledger_.origin + "\" but the checkpoint's is \"" +
+               current_->origin + "\"");
     }
   }
 }
@@ -639,6 +722,7 @@ Status VerifyRun::ProcessChunk(std::vector<Item>& items) {
     auto s = states_.find(conv);
     undo[conv] = s == states_.end() ? std::nullopt : std::optional<ConventionState>(s->second);
   }
+  const LedgerState ledger_before = ledger_;
   ReplayOut out;
   Replay(items, true, out);
 
@@ -656,6 +740,7 @@ Status VerifyRun::ProcessChunk(std::vector<Item>& items) {
 
   // 5. Replay again, knowing the verdicts, if one was bad.
   if (!all_good) {
+    ledger_ = ledger_before;
     for (auto& [conv, before] : undo) {
       if (before) {
         states_[conv] = std::move(*before);
@@ -684,6 +769,7 @@ Status VerifyRun::ProcessChunk(std::vector<Item>& items) {
   for (auto& [conv, t] : out.timeline) summaries_[conv].timeline.push_back(std::move(t));
   result_.signatures_checked += out.signatures_checked;
   result_.events_replayed += out.events_replayed;
+  result_.ledger_events += out.ledger_events;
   result_.records += items.size();
   done_ += items.size();
   if (options_.progress) options_.progress(done_, total_);
@@ -775,7 +861,7 @@ Status VerifyRun::SaveState() {
     s.frontier.push_back(*last_node_[level]);
   }
   s.last_recorded_at_ms = last_time_ == INT64_MIN ? 0 : last_time_;
-  s.operator_keys = ops_;
+  s.ledger = ledger_;
   for (const auto& [id, state] : states_) {
     if (state.version > 0) s.snapshots[id] = EncodeSnapshot(state);
   }
@@ -804,7 +890,8 @@ Result<VerifyResult> VerifyRun::Execute() {
   }
   PARAPHE_RETURN_IF_ERROR(SetUpTrust());
   PARAPHE_RETURN_IF_ERROR(CheckCurrentCheckpoint());
-  PARAPHE_ASSIGN_OR_RETURN(ops_, source_.operator_keys());
+  result_.pinned_operator_keys = options_.operator_keys.size();
+  result_.pinned_party_keys = options_.party_keys.size();
   PARAPHE_RETURN_IF_ERROR(SetUpSince());
 
   const uint64_t n = source_.size();
@@ -831,6 +918,12 @@ Result<VerifyResult> VerifyRun::Execute() {
          "the source holds fewer records than the saved checkpoint's size " +
              std::to_string(since_cp_->size));
   }
+  if (result_.start == 0 && result_.tree_size > 0 && !ledger_.has_genesis() &&
+      std::none_of(result_.failures.begin(), result_.failures.end(),
+                   [](const VerifyFailure& f) { return f.property == kPropGenesis; })) {
+    Fail(0, "", kPropGenesis, "the log has no valid genesis record at seq 0");
+  }
+  result_.ledger = ledger_;
   Summarize();
   PARAPHE_RETURN_IF_ERROR(SaveState());
   result_.seconds =
@@ -882,6 +975,10 @@ json::object VerifyResult::ToJson() const {
       {"origin", origin},
       {"verifier_key", verifier_key},
       {"trusted_from_data", trusted_from_data},
+      {"pinned_operator_keys", pinned_operator_keys},
+      {"pinned_party_keys", pinned_party_keys},
+      {"ledger", LedgerStateToJson(ledger)},
+      {"ledger_events", ledger_events},
       {"checkpoint", checkpoint},
       {"tree_size", tree_size},
       {"root", crypto::HashBase64(root)},

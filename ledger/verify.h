@@ -51,73 +51,12 @@
 #include "crypto/sha256.h"
 #include "crypto/status.h"
 #include "ledger/bundle.h"
+#include "ledger/log_source.h"
+#include "ledger/domain/ledger_state.h"
 #include "ledger/domain/rules.h"
 #include "ledger/ledger.h"
 
 namespace paraphe::ledger {
-
-// ------------------------------------------------------------------ sources
-
-// One record as a source delivers it.
-struct SourceRecord {
-  uint64_t position = 0;   // index in the source's order, 0-based
-  std::string leaf;        // exact leaf bytes (empty when `missing`)
-  // Set when the source could not produce the record at this position (a
-  // deleted or unreadable record): the verifier reports it and goes on.
-  Status missing;
-  // What the source claims besides the leaf, when it has it (a bundle line's
-  // seq and time; a ledger's stored stream index). Checked, never trusted.
-  std::optional<uint64_t> claimed_seq;
-  std::optional<int64_t> claimed_recorded_at_ms;
-  std::optional<std::string> stream;
-  std::optional<uint64_t> stream_version;
-};
-
-// Where the verifier reads a log from. Implementations: an open Ledger, an
-// export bundle; the CLI adds a server (HTTP) source. Nothing a source
-// returns is trusted.
-class VerifySource {
- public:
-  virtual ~VerifySource() = default;
-  // "ledger /path", "bundle file.jsonl", "server http://...".
-  virtual std::string Describe() const = 0;
-  // Number of record positions the source holds.
-  virtual uint64_t size() const = 0;
-  // The latest signed checkpoint note, verbatim.
-  virtual Result<std::string> checkpoint() const = 0;
-  // The verifier key the data claims (used only without a pinned key).
-  virtual std::string claimed_verifier_key() const = 0;
-  // Operator public keys by kid (recomputed thumbprints).
-  virtual Result<OperatorKeys> operator_keys() const = 0;
-  // Calls fn for positions [from, size()) in order; stops at the first
-  // non-OK status fn returns and returns it. A record that cannot be read is
-  // delivered with `missing` set; only a failure to read the source as a
-  // whole (I/O) is returned as an error.
-  virtual Status ForEachRecord(uint64_t from,
-                               const std::function<Status(SourceRecord&&)>& fn) const = 0;
-  // RFC 9162 consistency proof between two tree sizes of this log.
-  virtual Result<std::vector<crypto::Hash>> ConsistencyProof(uint64_t old_size,
-                                                             uint64_t new_size) const = 0;
-  // Inclusion proof for leaf `index` in the tree of `size` leaves, used only
-  // to name the leaves a failed root does not commit to. Default: kNotFound
-  // (the source has no proofs; a bundle carries none).
-  virtual Result<std::vector<crypto::Hash>> InclusionProof(uint64_t index,
-                                                           uint64_t size) const;
-};
-
-// Opens DIR read-only (no keys needed, safe beside a running server) without
-// the open-time integrity check, so that corruption is reported by the
-// verifier rather than refused by Open. Errors of Ledger::Open (a database
-// whose latest checkpoint does not verify or does not match the number of
-// records still fails here, kDataLoss).
-Result<std::unique_ptr<VerifySource>> OpenLedgerSource(const std::filesystem::path& dir);
-// `ledger` must outlive the source, and should not be written to during a
-// run (records appended after the checkpoint was read show up as a size
-// mismatch, `root`); OpenLedgerSource reads a fixed read-only view.
-std::unique_ptr<VerifySource> MakeLedgerSource(const Ledger& ledger, std::string description);
-// Reads FILE with ReadBundle (its errors, plus kNotFound for a missing file).
-Result<std::unique_ptr<VerifySource>> OpenBundleSource(const std::filesystem::path& file);
-std::unique_ptr<VerifySource> MakeBundleSource(Bundle bundle, std::string description);
 
 // ------------------------------------------------------------------ results
 
@@ -129,6 +68,12 @@ inline constexpr char kPropCheckpointSignature[] = "checkpoint_signature";
 inline constexpr char kPropConsistency[] = "consistency";
 inline constexpr char kPropSequenceGap[] = "sequence_gap";
 inline constexpr char kPropIndex[] = "index";
+// The log does not begin with a valid genesis, or its genesis contradicts
+// the pinned verifier key, the checkpoint's origin or the pinned operator
+// keys.
+inline constexpr char kPropGenesis[] = "genesis";
+// An event of a party whose keys the auditor pinned is signed by another key.
+inline constexpr char kPropKeyPin[] = "key_pin";
 // Rule failures are "rule:<rule id>", e.g. "rule:payment.twice".
 
 struct VerifyFailure {
@@ -186,6 +131,13 @@ struct VerifyResult {
   std::vector<VerifyFailure> failures;  // in log order; capped
   uint64_t failures_total = 0;          // including those over the cap
   std::map<std::string, ConventionSummary> conventions;
+  // The ledger stream's registry (origin, verifier key, operator keys) as
+  // replayed from the log by this run, and how many of its records it saw.
+  LedgerState ledger;
+  uint64_t ledger_events = 0;
+  // Pins the run checked against (counts; the keys are the caller's).
+  size_t pinned_operator_keys = 0;
+  size_t pinned_party_keys = 0;
   std::vector<std::string> notes;       // what was done, warnings
   std::optional<std::filesystem::path> saved_state;
 
@@ -199,6 +151,14 @@ struct VerifyOptions {
   // C2SP verifier key to trust. Without it (and without an audit state that
   // carries one) the key found in the data is used and the result says so.
   std::optional<std::string> trusted_vkey;
+  // Operator keys the auditor pinned: the genesis must be signed by one of
+  // them (protects even against a stolen ledger key: a forged genesis
+  // fails, property `genesis`).
+  std::vector<crypto::PublicKey> operator_keys;
+  // Party keys the auditor pinned, by party id (in every convention): an
+  // event whose actor is such a party must be signed by one of its pinned
+  // keys (property `key_pin`), whatever the registry says.
+  std::multimap<std::string, crypto::PublicKey> party_keys;
   // An audit state file saved by a previous run, or a bare signed
   // checkpoint note (the file's content decides).
   std::optional<std::filesystem::path> since;
@@ -244,7 +204,7 @@ struct AuditState {
   crypto::Hash root{};
   std::vector<crypto::Hash> frontier;  // perfect subtree roots, largest first
   int64_t last_recorded_at_ms = 0;
-  OperatorKeys operator_keys;
+  LedgerState ledger;  // the ledger stream's registry replayed up to tree_size
   std::map<std::string, std::string> snapshots;  // convention -> EncodeSnapshot
 };
 

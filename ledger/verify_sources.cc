@@ -1,9 +1,9 @@
-// Verifier sources: an open Ledger and an export bundle.
+// Log sources (log_source.h): an open Ledger and an export bundle.
 #include <fstream>
 #include <mutex>
 
 #include "crypto/merkle.h"
-#include "ledger/verify.h"
+#include "ledger/log_source.h"
 
 namespace paraphe::ledger {
 
@@ -26,13 +26,6 @@ class LedgerSource : public VerifySource {
   uint64_t size() const override { return ledger_->size(); }
   Result<std::string> checkpoint() const override { return ledger_->Checkpoint(); }
   std::string claimed_verifier_key() const override { return ledger_->verifier_key(); }
-  Result<OperatorKeys> operator_keys() const override {
-    OperatorKeys out;
-    for (const auto& [kid, key] : ledger_->OperatorPublicKeys()) {
-      out.emplace(key.Thumbprint(), key);  // recomputed, never trusted
-    }
-    return out;
-  }
 
   Status ForEachRecord(uint64_t from,
                        const std::function<Status(SourceRecord&&)>& fn) const override {
@@ -97,7 +90,6 @@ class BundleSource : public VerifySource {
   uint64_t size() const override { return bundle_.records.size(); }
   Result<std::string> checkpoint() const override { return bundle_.checkpoint; }
   std::string claimed_verifier_key() const override { return bundle_.verifier_key; }
-  Result<OperatorKeys> operator_keys() const override { return bundle_.operator_keys; }
 
   Status ForEachRecord(uint64_t from,
                        const std::function<Status(SourceRecord&&)>& fn) const override {

@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include "crypto/base64.h"
+#include "ledger/domain/ledger_state.h"
 #include "ledger/verify.h"
 
 namespace paraphe::ledger {
@@ -10,7 +11,7 @@ namespace json = boost::json;
 
 namespace {
 
-inline constexpr char kAuditStateFormat[] = "paraphe-audit-state/v1";
+inline constexpr char kAuditStateFormat[] = "paraphe-audit-state/v2";
 
 Status Bad(std::string what) { return InvalidArgument("audit state: " + std::move(what)); }
 
@@ -40,10 +41,6 @@ Result<crypto::Hash> HashFrom(std::string_view b64, std::string_view what) {
 std::string EncodeAuditState(const AuditState& s) {
   json::array frontier;
   for (const auto& h : s.frontier) frontier.push_back(json::value(crypto::HashBase64(h)));
-  json::array ops;
-  for (const auto& [kid, key] : s.operator_keys) {
-    ops.push_back(json::object{{"kid", kid}, {"public_key", crypto::Base64UrlEncode(key.raw())}});
-  }
   json::array conventions;
   for (const auto& [id, bytes] : s.snapshots) {
     conventions.push_back(json::object{{"id", id}, {"snapshot", crypto::Base64Encode(bytes)}});
@@ -56,7 +53,7 @@ std::string EncodeAuditState(const AuditState& s) {
                  {"root", crypto::HashBase64(s.root)},
                  {"frontier", std::move(frontier)},
                  {"last_recorded_at_ms", s.last_recorded_at_ms},
-                 {"operator_keys", std::move(ops)},
+                 {"ledger", LedgerStateToJson(s.ledger)},
                  {"conventions", std::move(conventions)}};
   return json::serialize(o) + "\n";
 }
@@ -68,6 +65,11 @@ Result<AuditState> DecodeAuditState(std::string_view text) {
   const json::object& o = v.get_object();
   AuditState s;
   PARAPHE_ASSIGN_OR_RETURN(std::string format, Str(o, "format"));
+  if (format == "paraphe-audit-state/v1") {
+    return Bad("format \"paraphe-audit-state/v1\" (Paraphe 0.1, operator keys not taken from "
+               "the log) is no longer read: verify the whole log once with this version and "
+               "--save-state");
+  }
   if (format != kAuditStateFormat) return Bad("unknown format \"" + format + "\"");
   PARAPHE_ASSIGN_OR_RETURN(s.origin, Str(o, "origin"));
   PARAPHE_ASSIGN_OR_RETURN(s.verifier_key, Str(o, "verifier_key"));
@@ -85,17 +87,11 @@ Result<AuditState> DecodeAuditState(std::string_view text) {
     PARAPHE_ASSIGN_OR_RETURN(crypto::Hash hash, HashFrom(h.get_string(), "a frontier hash"));
     s.frontier.push_back(hash);
   }
-  const json::value* ops = o.if_contains("operator_keys");
-  if (ops == nullptr || !ops->is_array()) return Bad("\"operator_keys\" must be an array");
-  for (const json::value& k : ops->get_array()) {
-    if (!k.is_object()) return Bad("operator keys must be objects");
-    PARAPHE_ASSIGN_OR_RETURN(std::string pub64, Str(k.get_object(), "public_key"));
-    auto raw = crypto::Base64UrlDecode(pub64);
-    if (!raw.ok()) return Bad("operator public_key: " + raw.status().message());
-    auto key = crypto::PublicKey::FromRaw(*raw);
-    if (!key.ok()) return Bad("operator public_key: " + key.status().message());
-    s.operator_keys.emplace(key->Thumbprint(), *key);
-  }
+  const json::value* ledger = o.if_contains("ledger");
+  if (ledger == nullptr) return Bad("\"ledger\" (the ledger stream's registry) is missing");
+  auto trust = LedgerStateFromJson(*ledger);
+  if (!trust.ok()) return Bad(trust.status().message());
+  s.ledger = std::move(*trust);
   const json::value* cs = o.if_contains("conventions");
   if (cs == nullptr || !cs->is_array()) return Bad("\"conventions\" must be an array");
   for (const json::value& c : cs->get_array()) {

@@ -17,7 +17,7 @@ using namespace internal;  // NOLINT: field readers
 
 namespace {
 
-constexpr std::array<std::pair<EventType, std::string_view>, 15> kTypeNames = {{
+constexpr std::array<std::pair<EventType, std::string_view>, 18> kTypeNames = {{
     {EventType::kConventionRegistered, "ConventionRegistered"},
     {EventType::kKeyRegistered, "KeyRegistered"},
     {EventType::kKeyRevoked, "KeyRevoked"},
@@ -33,7 +33,12 @@ constexpr std::array<std::pair<EventType, std::string_view>, 15> kTypeNames = {{
     {EventType::kLetterDelivered, "LetterDelivered"},
     {EventType::kSettlementReached, "SettlementReached"},
     {EventType::kCourtReferral, "CourtReferral"},
+    {EventType::kLedgerGenesis, "LedgerGenesis"},
+    {EventType::kOperatorKeyRegistered, "OperatorKeyRegistered"},
+    {EventType::kOperatorKeyRevoked, "OperatorKeyRevoked"},
 }};
+
+constexpr size_t kMaxGenesisOperatorKeys = 16;
 
 // Fields a CommitteeDecision may carry only to be rejected by the rules
 // (committee.cannot_amend): Art. 3 gives the committee no power to amend.
@@ -166,6 +171,32 @@ Status ValidateData(EventType t, const json::object& d) {
       PARAPHE_RETURN_IF_ERROR(GetText(d, p, "letter_id").status());
       PARAPHE_RETURN_IF_ERROR(GetText(d, p, "court").status());
       return GetText(d, p, "case_number").status();
+    case EventType::kLedgerGenesis: {
+      PARAPHE_RETURN_IF_ERROR(
+          CheckNoUnknown(d, p, {"origin", "verifier_key", "operator_keys"}));
+      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "origin").status());
+      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "verifier_key").status());
+      PARAPHE_ASSIGN_OR_RETURN(const json::array* keys, GetArray(d, p, "operator_keys"));
+      if (keys->empty() || keys->size() > kMaxGenesisOperatorKeys) {
+        return FieldError(p, "operator_keys",
+                          "must list 1 to " + std::to_string(kMaxGenesisOperatorKeys) +
+                              " public keys");
+      }
+      for (size_t i = 0; i < keys->size(); ++i) {
+        const std::string name = "operator_keys[" + std::to_string(i) + "]";
+        json::object wrap{{name, (*keys)[i]}};
+        PARAPHE_RETURN_IF_ERROR(GetPublicKey(wrap, p, name).status());
+      }
+      return Status::Ok();
+    }
+    case EventType::kOperatorKeyRegistered:
+      PARAPHE_RETURN_IF_ERROR(CheckNoUnknown(d, p, {"public_key", "holder"}));
+      PARAPHE_RETURN_IF_ERROR(GetPublicKey(d, p, "public_key").status());
+      return GetText(d, p, "holder").status();
+    case EventType::kOperatorKeyRevoked:
+      PARAPHE_RETURN_IF_ERROR(CheckNoUnknown(d, p, {"kid", "reason"}));
+      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "kid").status());
+      return GetText(d, p, "reason").status();
   }
   return Internal("unhandled event type");
 }
@@ -184,6 +215,11 @@ std::optional<EventType> EventTypeFromName(std::string_view name) {
     if (n == name) return k;
   }
   return std::nullopt;
+}
+
+bool IsLedgerEventType(EventType t) {
+  return t == EventType::kLedgerGenesis || t == EventType::kOperatorKeyRegistered ||
+         t == EventType::kOperatorKeyRevoked;
 }
 
 bool IsPartyRole(std::string_view r) {
@@ -237,7 +273,19 @@ Result<Event> ParseEvent(std::string_view payload) {
   }
   e.kind = *kind;
   e.type = std::string(EventTypeName(*kind));
-  PARAPHE_ASSIGN_OR_RETURN(e.convention, GetId(o, "", "convention"));
+  // The ledger's events name the reserved stream, every other event a
+  // convention id.
+  if (IsLedgerEventType(e.kind)) {
+    const json::value* c = o.if_contains("convention");
+    if (c == nullptr || !c->is_string() || c->get_string() != kLedgerStream) {
+      return FieldError("", "convention",
+                        e.type + " belongs to the ledger stream: must be \"" +
+                            std::string(kLedgerStream) + "\"");
+    }
+    e.convention = kLedgerStream;
+  } else {
+    PARAPHE_ASSIGN_OR_RETURN(e.convention, GetId(o, "", "convention"));
+  }
   PARAPHE_ASSIGN_OR_RETURN(int64_t ev,
                            GetInt(o, "", "expected_version", 0, INT64_MAX));
   e.expected_version = static_cast<uint64_t>(ev);

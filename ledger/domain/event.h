@@ -40,7 +40,19 @@ enum class EventType {
   kLetterDelivered,
   kSettlementReached,
   kCourtReferral,
+  // The ledger's own stream (kLedgerStream): trust roots, signed by
+  // operator keys (docs/EVENTS.md "The ledger stream").
+  kLedgerGenesis,
+  kOperatorKeyRegistered,
+  kOperatorKeyRevoked,
 };
+
+// The reserved stream of the ledger's own events (genesis, operator keys).
+// Not a valid convention id (ids start with a letter or digit), so no
+// convention can collide with it.
+inline constexpr char kLedgerStream[] = "_ledger";
+// True for the event types of the ledger stream.
+bool IsLedgerEventType(EventType t);
 
 std::string_view EventTypeName(EventType t);
 std::optional<EventType> EventTypeFromName(std::string_view name);

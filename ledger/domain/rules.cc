@@ -18,6 +18,9 @@ Permission PermissionFor(EventType t) {
     case EventType::kConventionRegistered:
     case EventType::kKeyRegistered:
     case EventType::kKeyRevoked:
+    case EventType::kLedgerGenesis:
+    case EventType::kOperatorKeyRegistered:
+    case EventType::kOperatorKeyRevoked:
       return {{"operator"}, false};
     case EventType::kAttributionNotified:
       return {{"signatory", "clerk"}, true};
@@ -40,15 +43,11 @@ Permission PermissionFor(EventType t) {
   return {{}, false};
 }
 
-Status CheckSigner(const ConventionState& s, const OperatorKeys& ops,
-                   const Event& e, std::string_view kid) {
+Status CheckSigner(const ConventionState& s, const LedgerState& ledger,
+                   const Event& e, std::string_view kid, uint64_t seq) {
   std::vector<std::string> key_roles;
   if (e.actor_party == kOperatorParty) {
-    if (ops.find(std::string(kid)) == ops.end()) {
-      return Unauthenticated(
-          "kid \"" + std::string(kid) + "\" is not an operator key",
-          "key.unknown");
-    }
+    PARAPHE_RETURN_IF_ERROR(ResolveSigningKey(s, ledger, e, kid, seq).status());
     key_roles = {kOperatorRole};
   } else {
     auto it = s.keys.find(std::string(kid));
@@ -96,13 +95,13 @@ Status CheckSigner(const ConventionState& s, const OperatorKeys& ops,
 }
 
 Status ApplyTyped(ConventionState& s, const Event& e, const EventContext& ctx,
-                  const OperatorKeys& ops) {
+                  const LedgerState& ledger) {
   using namespace internal;  // NOLINT
   switch (e.kind) {
     case EventType::kConventionRegistered:
-      return ApplyRegistration(s, e, ctx, ops);
+      return ApplyRegistration(s, e, ctx, ledger);
     case EventType::kKeyRegistered:
-      return ApplyKeyRegistered(s, e, ctx, ops);
+      return ApplyKeyRegistered(s, e, ctx, ledger);
     case EventType::kKeyRevoked:
       return ApplyKeyRevoked(s, e, ctx);
     case EventType::kPartySigned:
@@ -129,6 +128,10 @@ Status ApplyTyped(ConventionState& s, const Event& e, const EventContext& ctx,
       return ApplySettlement(s, e, ctx);
     case EventType::kCourtReferral:
       return ApplyCourtReferral(s, e, ctx);
+    case EventType::kLedgerGenesis:
+    case EventType::kOperatorKeyRegistered:
+    case EventType::kOperatorKeyRevoked:
+      break;  // ApplyInPlace refused them
   }
   return Internal("unhandled event type");
 }
@@ -173,17 +176,13 @@ Status RequireNotEnded(const ConventionState& s, Date date) {
 }  // namespace internal
 
 Result<crypto::PublicKey> ResolveSigningKey(const ConventionState& before,
-                                            const OperatorKeys& ops,
+                                            const LedgerState& ledger,
                                             const Event& e,
-                                            std::string_view kid) {
-  if (e.actor_party == kOperatorParty) {
-    auto it = ops.find(std::string(kid));
-    if (it == ops.end()) {
-      return Unauthenticated(
-          "kid \"" + std::string(kid) + "\" is not an operator key",
-          "key.unknown");
-    }
-    return it->second;
+                                            std::string_view kid,
+                                            uint64_t seq) {
+  // Operator keys are ledger-wide, in the ledger stream's registry.
+  if (IsLedgerEventType(e.kind) || e.actor_party == kOperatorParty) {
+    return ResolveLedgerSigningKey(ledger, e, kid, seq);
   }
   auto it = before.keys.find(std::string(kid));
   if (it == before.keys.end()) {
@@ -202,8 +201,13 @@ Result<crypto::PublicKey> ResolveSigningKey(const ConventionState& before,
 }
 
 Status ApplyInPlace(ConventionState& s, const Event& e, const EventContext& ctx,
-                   const OperatorKeys& ops) {
+                   const LedgerState& ledger) {
   const ConventionState& before = s;
+  if (IsLedgerEventType(e.kind)) {
+    return Status(StatusCode::kInvalidArgument,
+                  e.type + " belongs to the ledger stream, not to a convention",
+                  "convention.mismatch");
+  }
   if (e.kind == EventType::kConventionRegistered && before.version != 0) {
     return Status(StatusCode::kConflict,
                   "convention \"" + before.id + "\" is already registered",
@@ -227,7 +231,7 @@ Status ApplyInPlace(ConventionState& s, const Event& e, const EventContext& ctx,
                       std::to_string(before.version),
                   "version.conflict");
   }
-  PARAPHE_RETURN_IF_ERROR(CheckSigner(before, ops, e, ctx.kid));
+  PARAPHE_RETURN_IF_ERROR(CheckSigner(before, ledger, e, ctx.kid, ctx.seq));
   const Date recorded = ParisDateOf(ctx.recorded_at_ms);
   if (e.date > recorded) {
     return RuleViolation("date.in_future",
@@ -235,7 +239,7 @@ Status ApplyInPlace(ConventionState& s, const Event& e, const EventContext& ctx,
                              " but recorded on " + recorded.ToString() +
                              " (Europe/Paris)");
   }
-  PARAPHE_RETURN_IF_ERROR(ApplyTyped(s, e, ctx, ops));
+  PARAPHE_RETURN_IF_ERROR(ApplyTyped(s, e, ctx, ledger));
   if (s.last_event_date && e.date < *s.last_event_date) {
     s.late_recorded.push_back(ctx.seq);
   }
@@ -248,9 +252,9 @@ Status ApplyInPlace(ConventionState& s, const Event& e, const EventContext& ctx,
 
 Result<ConventionState> Apply(const ConventionState& before, const Event& e,
                               const EventContext& ctx,
-                              const OperatorKeys& ops) {
+                              const LedgerState& ledger) {
   ConventionState s = before;
-  PARAPHE_RETURN_IF_ERROR(ApplyInPlace(s, e, ctx, ops));
+  PARAPHE_RETURN_IF_ERROR(ApplyInPlace(s, e, ctx, ledger));
   return s;
 }
 

@@ -2,7 +2,7 @@
 // clauses of the convention (Art. 2 payment, 3 committee, 4 term,
 // 5 amendments, 6 dispute, 7 termination), as one pure state transition.
 //
-// Apply(before, event, ctx, ops) either returns the state after the event or
+// Apply(before, event, ctx, ledger) either returns the state after the event or
 // the reason it is refused: a Status whose rule() is a stable rule id listed
 // in docs/EVENTS.md. Checks run in this order, and the first failure wins:
 //   1. stream: convention.unknown (kNotFound), convention.already_registered
@@ -31,6 +31,7 @@
 #include "crypto/ed25519.h"
 #include "crypto/status.h"
 #include "ledger/domain/event.h"
+#include "ledger/domain/ledger_state.h"
 #include "ledger/domain/state.h"
 
 namespace paraphe::ledger {
@@ -41,28 +42,29 @@ struct EventContext {
   std::string kid;              // kid of the verified JWS signature
 };
 
-// Ledger-level operator keys (party "operator", role "operator"), by kid.
-using OperatorKeys = std::map<std::string, crypto::PublicKey>;
-
-// The key that must verify this event's JWS: an operator key when the actor
-// party is "operator", else a key of the convention's registry. kid must be
+// The key that must verify this event's JWS, as the log stood before the
+// record at `seq` (pass UINT64_MAX for an event not yet appended): for an
+// event of the ledger stream, ResolveLedgerSigningKey (ledger_state.h); an
+// operator key of `ledger` active at `seq` when the actor party is
+// "operator"; else a key of the convention's registry. kid must be
 // registered there: kUnauthenticated "key.unknown" otherwise, and
-// kUnauthenticated "key.revoked" for a revoked registry key.
+// kUnauthenticated "key.revoked" for a revoked key.
 Result<crypto::PublicKey> ResolveSigningKey(const ConventionState& before,
-                                            const OperatorKeys& ops,
+                                            const LedgerState& ledger,
                                             const Event& e,
-                                            std::string_view kid);
+                                            std::string_view kid,
+                                            uint64_t seq);
 
 // Validates authorization and every rule; returns the state after the event
 // (version + 1). See the header comment for the order of checks.
 Result<ConventionState> Apply(const ConventionState& before, const Event& e,
-                              const EventContext& ctx, const OperatorKeys& ops);
+                              const EventContext& ctx, const LedgerState& ledger);
 
 // The same transition without copying the state, for replay of a log whose
 // events were accepted before: O(event) instead of O(state). On success `s`
 // is the state after the event; on failure `s` is unspecified (partly
 // changed) and must be discarded, which replay does (it is data loss).
 Status ApplyInPlace(ConventionState& s, const Event& e, const EventContext& ctx,
-                    const OperatorKeys& ops);
+                    const LedgerState& ledger);
 
 }  // namespace paraphe::ledger

@@ -9,16 +9,20 @@
 namespace paraphe::ledger::internal {
 namespace {
 
-Status AddKey(ConventionState& s, const OperatorKeys& ops,
+Status AddKey(ConventionState& s, const LedgerState& ledger,
               const std::string& party, const std::string& raw,
               std::vector<std::string> roles, uint64_t seq) {
   auto pk = crypto::PublicKey::FromRaw(raw);
   if (!pk.ok()) return pk.status();
   std::string kid = pk->Thumbprint();
-  if (s.keys.count(kid) != 0 || ops.count(kid) != 0) {
+  // Judged as the log stood at `seq`, so that replay against a later
+  // registry gives the same answer.
+  auto op = ledger.operators.find(kid);
+  const bool is_operator = op != ledger.operators.end() && op->second.registered_seq <= seq;
+  if (s.keys.count(kid) != 0 || is_operator) {
     return RuleViolation("key.duplicate",
                          "key \"" + kid + "\" is already registered" +
-                             (ops.count(kid) ? " as an operator key" : ""));
+                             (is_operator ? " as an operator key" : ""));
   }
   KeyEntry k;
   k.kid = kid;
@@ -33,7 +37,7 @@ Status AddKey(ConventionState& s, const OperatorKeys& ops,
 }  // namespace
 
 Status ApplyRegistration(ConventionState& s, const Event& e,
-                         const EventContext& ctx, const OperatorKeys& ops) {
+                         const EventContext& ctx, const LedgerState& ledger) {
   PARAPHE_ASSIGN_OR_RETURN(Registration r, ParseRegistration(e.data));
   s.id = e.convention;
   s.title = r.title;
@@ -53,14 +57,14 @@ Status ApplyRegistration(ConventionState& s, const Event& e,
     s.parties.push_back(p.info);
     for (const auto& k : p.keys) {
       PARAPHE_RETURN_IF_ERROR(
-          AddKey(s, ops, p.info.id, k.public_key, k.roles, ctx.seq));
+          AddKey(s, ledger, p.info.id, k.public_key, k.roles, ctx.seq));
     }
   }
   return Status::Ok();
 }
 
 Status ApplyKeyRegistered(ConventionState& s, const Event& e,
-                          const EventContext& ctx, const OperatorKeys& ops) {
+                          const EventContext& ctx, const LedgerState& ledger) {
   const std::string party = e.Str("party");
   if (FindParty(s, party) == nullptr) {
     return RuleViolation("party.unknown",
@@ -74,7 +78,7 @@ Status ApplyKeyRegistered(ConventionState& s, const Event& e,
   // ParseEvent checked the base64url encoding.
   auto raw = crypto::Base64UrlDecode(e.Str("public_key"));
   if (!raw.ok()) return raw.status();
-  return AddKey(s, ops, party, *raw, std::move(roles), ctx.seq);
+  return AddKey(s, ledger, party, *raw, std::move(roles), ctx.seq);
 }
 
 Status ApplyKeyRevoked(ConventionState& s, const Event& e,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -19,7 +20,13 @@ class Ledger::Impl {
   std::filesystem::path dir;
   LedgerOptions options;
   std::unique_ptr<Log> log;
-  OperatorKeys operator_keys;
+
+  // The ledger stream's registry (genesis, operator keys), replayed at Open
+  // and published after each durable batch. Guarded by mu.
+  std::shared_ptr<const LedgerState> ledger_state;
+  // The registry as changed by the batch being built (writer thread only).
+  std::optional<LedgerState> staged_ledger;
+  std::shared_ptr<const LedgerState> Trust() const;
 
   // Current state of conventions: a cache of replay, published after each
   // durable batch. Guarded by mu.
@@ -36,12 +43,18 @@ class Ledger::Impl {
   // latest snapshot at or below it when use_snapshot.
   Result<ConventionState> Rebuild(std::string_view id, uint64_t max_version,
                                   bool use_snapshot) const;
-  // Applies one stored record during replay; kDataLoss if the rules refuse it.
-  Status ReplayOne(ConventionState& state, const Record& r) const;
+  // Applies one stored record during replay, with the ledger's registry;
+  // kDataLoss if the rules refuse it.
+  Status ReplayOne(ConventionState& state, const Record& r,
+                   const LedgerState& ledger) const;
+  // Replays the ledger stream (at Open).
+  Result<LedgerState> RebuildLedgerState() const;
 
-  // Writer-thread check for one append.
+  // Writer-thread check for one append (a convention's or the ledger
+  // stream's), against the states staged by the batch so far.
   Status Check(const Event& event, const std::string& kid, uint64_t seq,
                int64_t recorded_at_ms);
+  const LedgerState& StagedLedger() const;
   void BeforeWrite(BatchWriter& w);
   void Committed();
   void Aborted();

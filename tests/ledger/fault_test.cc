@@ -629,6 +629,7 @@ class LedgerFaultTest : public ::testing::Test {
     convention_ = std::string(payloads_[0].at("convention").as_string());
     InitOptions io;
     io.origin = "paraphe.test/fault";
+    io.clock = [] { return kNowMs; };
     io.operator_key_pem = test::DemoKey("operator").ToPem();
     auto init = Ledger::Init(dir_, io);
     ASSERT_TRUE(init.ok()) << init.status().ToString();

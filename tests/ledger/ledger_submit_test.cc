@@ -35,6 +35,7 @@ class LedgerSubmitTest : public ::testing::Test {
     signer_ = std::make_unique<test::DemoSigner>(payloads_[0]);
     InitOptions io;
     io.origin = "paraphe.test/seed";
+    io.clock = [] { return kNowMs; };
     io.operator_key_pem = test::DemoKey("operator").ToPem();
     auto init = Ledger::Init(dir_, io);
     ASSERT_TRUE(init.ok()) << init.status().ToString();

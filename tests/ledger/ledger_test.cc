@@ -1,6 +1,7 @@
 // Tests of the Ledger facade: init/open and key files. Domain flows through
 // Submit are in ledger_submit_test.cc.
 #include "ledger/ledger.h"
+#include "ledger/domain/ledger_state.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -36,10 +37,10 @@ TEST_F(LedgerInitTest, InitCreatesPrivateKeysAndAnEmptySignedLog) {
 
   auto ledger = Ledger::Open(dir_);
   ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
-  EXPECT_EQ((*ledger)->size(), 0u);
+  EXPECT_EQ((*ledger)->size(), 1u);  // the genesis
   EXPECT_EQ((*ledger)->verifier_key(), init->verifier_key);
   EXPECT_EQ((*ledger)->origin(), "paraphe.test/ledger");
-  EXPECT_THAT((*ledger)->OperatorKids(), ::testing::ElementsAre(init->operator_kid));
+  EXPECT_THAT((*ledger)->Trust().ActiveKids(), ::testing::ElementsAre(init->operator_kid));
   auto verifier = crypto::NoteVerifier::FromVerifierKey(init->verifier_key);
   ASSERT_TRUE(verifier.ok());
   EXPECT_TRUE(verifier->Open(*(*ledger)->Checkpoint()).ok());

@@ -180,16 +180,20 @@ Result<uint64_t> ReplayScan(const fs::path& db, const std::string& skip) {
   lo.read_only = true;
   lo.check = ledger::IntegrityCheck::kNone;
   PARAPHE_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Log> log, ledger::Log::Open(db, std::move(lo)));
-  const auto& ops = DemoKeys::Get().operator_keys;
+  ledger::LedgerState trust;  // the ledger stream, replayed as met
   std::map<std::string, ledger::ConventionState, std::less<>> states;
   uint64_t n = 0;
   PARAPHE_RETURN_IF_ERROR(log->Scan(0, log->size(), [&](const ledger::Record& r) -> Status {
     if (r.stream == skip) return Status::Ok();
     PARAPHE_ASSIGN_OR_RETURN(crypto::Jws jws, crypto::JwsParse(r.jws));
     PARAPHE_ASSIGN_OR_RETURN(ledger::Event e, ledger::ParseEvent(jws.payload));
-    ledger::ConventionState& s = states[r.stream];
     ledger::EventContext ctx{r.seq, r.recorded_at_ms, jws.kid};
-    PARAPHE_ASSIGN_OR_RETURN(s, ledger::Apply(s, e, ctx, ops));
+    if (r.stream == ledger::kLedgerStream) {
+      PARAPHE_RETURN_IF_ERROR(ledger::ApplyLedgerEvent(trust, e, ctx));
+      return Status::Ok();
+    }
+    ledger::ConventionState& s = states[r.stream];
+    PARAPHE_ASSIGN_OR_RETURN(s, ledger::Apply(s, e, ctx, trust));
     ++n;
     return Status::Ok();
   }));

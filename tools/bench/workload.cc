@@ -28,12 +28,11 @@ crypto::PrivateKey DemoKey(const std::string& name) {
 const DemoKeys& DemoKeys::Get() {
   static const DemoKeys* keys = [] {
     auto* k = new DemoKeys{DemoKey("operator"), DemoKey("metropole-signatory"),
-                           DemoKey("committee"), DemoKey("crpv-signatory"), {}, {}};
+                           DemoKey("committee"), DemoKey("crpv-signatory"), {}};
     for (const crypto::PrivateKey* p :
          {&k->op, &k->metropole_signatory, &k->committee, &k->crpv_signatory}) {
       k->by_kid.emplace(p->public_key().Thumbprint(), p->public_key());
     }
-    k->operator_keys.emplace(k->op.public_key().Thumbprint(), k->op.public_key());
     return k;
   }();
   return *keys;

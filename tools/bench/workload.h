@@ -38,7 +38,6 @@ struct DemoKeys {
   crypto::PrivateKey crpv_signatory;
   // kid -> public key of every key above, for verifiers outside the ledger.
   std::map<std::string, crypto::PublicKey> by_kid;
-  ledger::OperatorKeys operator_keys;
   static const DemoKeys& Get();
 };
 

@@ -151,32 +151,4 @@ Result<json::value> ApiClient::GetJson(const std::string& path) const {
   return v;
 }
 
-Result<ledger::OperatorKeys> ApiClient::OperatorKeys() const {
-  PARAPHE_ASSIGN_OR_RETURN(json::value v, GetJson("/v1/log/operator-keys"));
-  if (!v.is_array()) {
-    return DataLoss("/v1/log/operator-keys: expected a JSON array");
-  }
-  ledger::OperatorKeys keys;
-  for (const auto& e : v.get_array()) {
-    const auto* kid = e.is_object() ? e.get_object().if_contains("kid") : nullptr;
-    const auto* pub =
-        e.is_object() ? e.get_object().if_contains("public_key") : nullptr;
-    if (!kid || !kid->is_string() || !pub || !pub->is_string()) {
-      return DataLoss("/v1/log/operator-keys: an entry lacks kid or public_key");
-    }
-    auto raw = crypto::Base64UrlDecode(pub->get_string());
-    if (!raw.ok()) return DataLoss("operator key: bad base64url");
-    auto key = crypto::PublicKey::FromRaw(*raw);
-    if (!key.ok()) {
-      return DataLoss("operator key: " + key.status().message());
-    }
-    if (key->Thumbprint() != kid->get_string()) {
-      return DataLoss("operator key " + std::string(kid->get_string()) +
-                      ": the kid is not the key's thumbprint");
-    }
-    keys.emplace(key->Thumbprint(), *key);
-  }
-  return keys;
-}
-
 }  // namespace paraphe::cli

@@ -42,7 +42,7 @@ class ApiClient {
 
   // GET /v1/log/operator-keys, by kid. kDataLoss for a key that is not an
   // Ed25519 key or whose kid is not its thumbprint.
-  Result<ledger::OperatorKeys> OperatorKeys() const;
+
 
  private:
   ApiClient(std::string base, std::string token)

@@ -6,6 +6,7 @@
 #include "crypto/base64.h"
 #include "crypto/merkle.h"
 #include "ledger/domain/state.h"
+#include "ledger/log_source.h"
 #include "tools/paraphe/remote_backend.h"
 
 namespace paraphe::cli {
@@ -63,9 +64,6 @@ class LocalBackend : public Backend {
 
   Result<std::string> Checkpoint() override { return ledger_->Checkpoint(); }
   Result<std::string> VerifierKey() override { return ledger_->verifier_key(); }
-  Result<ledger::OperatorKeys> OperatorKeys() override {
-    return ledger_->OperatorPublicKeys();
-  }
 
   Result<ledger::ProofResult> Inclusion(uint64_t seq,
                                         uint64_t tree_size) override {
@@ -76,7 +74,7 @@ class LocalBackend : public Backend {
   }
   Status Export(std::ostream& out,
                 const ledger::BundleProgress& progress) override {
-    return ledger::WriteBundle(*ledger_, out, progress);
+    return ledger::WriteBundle(*ledger::MakeLedgerSource(*ledger_, "ledger"), out, progress);
   }
 
  private:

@@ -55,16 +55,14 @@ class Backend {
 
   virtual Result<std::string> Checkpoint() = 0;
   virtual Result<std::string> VerifierKey() = 0;
-  // The ledger's operator public keys by kid (events signed as "operator"
-  // verify with them); a server's come from GET /v1/log/operator-keys.
-  virtual Result<ledger::OperatorKeys> OperatorKeys() = 0;
 
   virtual Result<ledger::ProofResult> Inclusion(uint64_t seq,
                                                 uint64_t tree_size) = 0;
   virtual Result<ledger::ProofResult> Consistency(uint64_t from,
                                                   uint64_t to) = 0;
   // Writes the export bundle (ledger/bundle.h, docs/FORMAT.md): the
-  // records covered by the latest checkpoint, checked against its root.
+  // records covered by the latest checkpoint, checked against its root,
+  // through ledger::WriteBundle over the backend's log source.
   virtual Status Export(std::ostream& out,
                         const ledger::BundleProgress& progress) = 0;
 };

@@ -10,6 +10,7 @@
 #include "ledger/record.h"
 #include "tools/paraphe/api_client.h"
 #include "tools/paraphe/backend.h"
+#include "tools/paraphe/server_source.h"
 
 namespace paraphe::cli {
 namespace json = boost::json;
@@ -18,7 +19,8 @@ namespace {
 
 class RemoteBackend : public Backend {
  public:
-  explicit RemoteBackend(ApiClient api) : api_(std::move(api)) {}
+  RemoteBackend(ApiClient api, std::string url, std::string token_file)
+      : api_(std::move(api)), url_(std::move(url)), token_file_(std::move(token_file)) {}
 
   Result<json::value> GetJson(const std::string& path) {
     return api_.GetJson(path);
@@ -103,9 +105,6 @@ class RemoteBackend : public Backend {
     return k;
   }
 
-  Result<ledger::OperatorKeys> OperatorKeys() override {
-    return api_.OperatorKeys();
-  }
 
   Result<ledger::ProofResult> Inclusion(uint64_t seq,
                                         uint64_t tree_size) override {
@@ -125,83 +124,13 @@ class RemoteBackend : public Backend {
 
   Status Export(std::ostream& out,
                 const ledger::BundleProgress& progress) override {
-    PARAPHE_ASSIGN_OR_RETURN(std::string vkey, VerifierKey());
-    auto verifier = crypto::NoteVerifier::FromVerifierKey(vkey);
-    if (!verifier.ok()) {
-      return DataLoss("the server's verifier key is malformed: " +
-                      verifier.status().message());
-    }
-    PARAPHE_ASSIGN_OR_RETURN(std::string note, Checkpoint());
-    auto body = verifier->Open(note);
-    if (!body.ok()) {
-      return DataLoss(
-          "the latest checkpoint does not verify with the "
-          "server's key: " +
-          body.status().message());
-    }
-    auto cp = crypto::Checkpoint::Parse(*body);
-    if (!cp.ok()) return DataLoss("checkpoint: " + cp.status().message());
-    ledger::Bundle header;
-    header.origin = cp->origin;
-    header.verifier_key = vkey;
-    header.checkpoint = note;
-    header.tree_size = cp->size;
-    PARAPHE_ASSIGN_OR_RETURN(header.operator_keys, api_.OperatorKeys());
-    out << ledger::BundleHeaderLine(header);
-
-    crypto::MerkleFrontier frontier;
-    constexpr uint64_t kChunk = 1024;
-    for (uint64_t start = 0; start < cp->size; start += kChunk) {
-      const uint64_t end = std::min(cp->size, start + kChunk);
-      PARAPHE_ASSIGN_OR_RETURN(std::vector<ledger::Record> records,
-                               Entries(start, end, end - start));
-      if (records.size() != end - start) {
-        return DataLoss("expected records [" + std::to_string(start) + ", " +
-                        std::to_string(end) + "), got " +
-                        std::to_string(records.size()));
-      }
-      for (const auto& r : records) {
-        const std::string leaf = r.LeafBytes();
-        frontier.Append(crypto::LeafHash(leaf), nullptr);
-        out << ledger::BundleRecordLine(r.seq, r.recorded_at_ms, leaf);
-      }
-      if (!out) return Unavailable("writing the bundle failed");
-      if (progress) progress(end, cp->size);
-    }
-    if (frontier.Root() != cp->root) {
-      return DataLoss(
-          "the server's records do not hash to its checkpoint's root");
-    }
-    return Status::Ok();
+    // The same writer as a local export, over the server as a log source.
+    PARAPHE_ASSIGN_OR_RETURN(std::unique_ptr<ledger::VerifySource> source,
+                             OpenServerSource(url_, token_file_));
+    return ledger::WriteBundle(*source, out, progress);
   }
 
  private:
-  // Records [start, end), at most limit, through /v1/log/entries pages.
-  Result<std::vector<ledger::Record>> Entries(uint64_t start, uint64_t end,
-                                              size_t limit) {
-    std::vector<ledger::Record> out;
-    uint64_t next = start;
-    while (next < end && out.size() < limit) {
-      PARAPHE_ASSIGN_OR_RETURN(
-          json::value v,
-          GetJson("/v1/log/entries?start=" + std::to_string(next) +
-                  "&end=" + std::to_string(end)));
-      const auto* entries =
-          v.is_object() ? v.get_object().if_contains("entries") : nullptr;
-      if (entries == nullptr || !entries->is_array() ||
-          entries->get_array().empty()) {
-        break;
-      }
-      for (const auto& e : entries->get_array()) {
-        PARAPHE_ASSIGN_OR_RETURN(ledger::Record r, RecordFromJson(e));
-        out.push_back(std::move(r));
-        ++next;
-      }
-    }
-    return out;
-  }
-
-  // Rebuilds a record from RecordJson; its leaf hash must match.
   static Result<ledger::Record> RecordFromJson(const json::value& v) {
     if (!v.is_object()) return Internal("entry is not an object");
     const auto& o = v.get_object();
@@ -251,6 +180,8 @@ class RemoteBackend : public Backend {
   }
 
   ApiClient api_;
+  std::string url_;
+  std::string token_file_;
 };
 
 }  // namespace
@@ -258,7 +189,7 @@ class RemoteBackend : public Backend {
 Result<std::unique_ptr<Backend>> OpenRemoteBackend(
     const std::string& url, const std::string& token_file) {
   PARAPHE_ASSIGN_OR_RETURN(ApiClient api, ApiClient::Make(url, token_file));
-  std::unique_ptr<Backend> b = std::make_unique<RemoteBackend>(std::move(api));
+  std::unique_ptr<Backend> b = std::make_unique<RemoteBackend>(std::move(api), url, token_file);
   return b;
 }
 

@@ -65,9 +65,6 @@ class ServerSource : public ledger::VerifySource {
   uint64_t size() const override { return size_; }
   Result<std::string> checkpoint() const override { return checkpoint_; }
   std::string claimed_verifier_key() const override { return vkey_; }
-  Result<ledger::OperatorKeys> operator_keys() const override {
-    return api_.OperatorKeys();
-  }
 
   Status ForEachRecord(
       uint64_t from,

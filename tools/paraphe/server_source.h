@@ -5,7 +5,6 @@
 //   size, checkpoint    GET /v1/log/checkpoint (read once, at open: the
 //                       run verifies the log as of that checkpoint)
 //   claimed key         GET /v1/log/verifier-key
-//   operator keys       GET /v1/log/operator-keys
 //   records             GET /v1/log/entries?start=&end= (paged); each leaf
 //                       is rebuilt with ledger::EncodeLeaf from the entry's
 //                       seq, recorded_at_ms and jws

@@ -20,9 +20,9 @@ Status RequireNotEnded(const ConventionState& s, Date date);
 
 // rules_registration.cc: ConventionRegistered, KeyRegistered, KeyRevoked.
 Status ApplyRegistration(ConventionState& s, const Event& e,
-                         const EventContext& ctx, const OperatorKeys& ops);
+                         const EventContext& ctx, const LedgerState& ledger);
 Status ApplyKeyRegistered(ConventionState& s, const Event& e,
-                          const EventContext& ctx, const OperatorKeys& ops);
+                          const EventContext& ctx, const LedgerState& ledger);
 Status ApplyKeyRevoked(ConventionState& s, const Event& e,
                        const EventContext& ctx);
 

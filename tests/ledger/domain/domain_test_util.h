@@ -43,8 +43,18 @@ inline std::string DemoPub(const std::string& name) {
   return crypto::Base64UrlEncode(DemoKey(name).raw());
 }
 
-inline OperatorKeys DemoOperators() {
-  return {{DemoKid("operator"), DemoKey("operator")}};
+// The ledger stream's registry after a genesis (seq 0) naming the demo
+// operator key.
+inline LedgerState DemoOperators() {
+  LedgerState s;
+  s.version = 1;
+  s.origin = "paraphe.test/ledger";
+  s.genesis_kid = DemoKid("operator");
+  OperatorKey k;
+  k.key = DemoKey("operator");
+  k.holder = "genesis";
+  s.operators.emplace(DemoKid("operator"), k);
+  return s;
 }
 
 inline std::string Sha(const std::string& s) {
@@ -155,7 +165,7 @@ class Harness {
   int64_t recorded_at_ms = UtcMs("2030-01-01", 12);
   ConventionState state;
   uint64_t next_seq = 1;
-  OperatorKeys ops = DemoOperators();
+  LedgerState ops = DemoOperators();
   // Every accepted event with its context, in order.
   std::vector<std::pair<Event, EventContext>> log;
 

@@ -48,7 +48,7 @@ TEST(ExamplesTest, SeedHistoryAppliesAndEndsInTheExpectedState) {
   ASSERT_EQ(files.size(), 13u);
   for (const auto& f : files) payloads.push_back(ReadFile(f));
 
-  const OperatorKeys ops = testing::DemoOperators();
+  const LedgerState ops = testing::DemoOperators();
   const int64_t recorded = testing::UtcMs("2026-11-26", 12);
   ConventionState s;
   uint64_t seq = 100;
@@ -56,7 +56,7 @@ TEST(ExamplesTest, SeedHistoryAppliesAndEndsInTheExpectedState) {
     auto e = ParseEvent(payloads[i]);
     ASSERT_TRUE(e.ok()) << i << ": " << e.status().ToString();
     const std::string kid = testing::DemoKid(DemoKeyNameFor(*e));
-    auto key = ResolveSigningKey(s, ops, *e, kid);
+    auto key = ResolveSigningKey(s, ops, *e, kid, seq + 1);
     ASSERT_TRUE(key.ok()) << i << ": " << key.status().ToString();
     auto r = Apply(s, *e, EventContext{++seq, recorded, kid}, ops);
     ASSERT_TRUE(r.ok()) << i << " " << e->type << ": " << r.status().ToString();

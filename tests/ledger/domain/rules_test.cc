@@ -152,20 +152,20 @@ TEST(KeyRulesTest, ResolveSigningKey) {
                                        1));
   ASSERT_TRUE(e.ok());
   auto k = ResolveSigningKey(h.state, h.ops, *e,
-                             testing::DemoKid("metropole-signatory"));
+                             testing::DemoKid("metropole-signatory"), UINT64_MAX);
   ASSERT_TRUE(k.ok());
   EXPECT_EQ(*k, testing::DemoKey("metropole-signatory"));
-  auto unknown = ResolveSigningKey(h.state, h.ops, *e, "nope");
+  auto unknown = ResolveSigningKey(h.state, h.ops, *e, "nope", UINT64_MAX);
   EXPECT_EQ(unknown.status().code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(unknown.status().rule(), "key.unknown");
   auto op = ParseEvent(Harness::Payload("KeyRevoked", "2026-02-01", "operator",
                                         "operator", {{"kid", "x"}}, 1));
   ASSERT_TRUE(op.ok());
-  auto opk = ResolveSigningKey(h.state, h.ops, *op, testing::DemoKid("operator"));
+  auto opk = ResolveSigningKey(h.state, h.ops, *op, testing::DemoKid("operator"), UINT64_MAX);
   ASSERT_TRUE(opk.ok());
   EXPECT_EQ(*opk, testing::DemoKey("operator"));
   EXPECT_EQ(ResolveSigningKey(h.state, h.ops, *op,
-                              testing::DemoKid("metropole-signatory"))
+                              testing::DemoKid("metropole-signatory"), UINT64_MAX)
                 .status()
                 .rule(),
             "key.unknown");

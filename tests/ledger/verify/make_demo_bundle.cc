@@ -17,6 +17,7 @@
 #include "crypto/note.h"
 #include "ledger/bundle.h"
 #include "ledger/ledger.h"
+#include "ledger/log_source.h"
 #include "ledger/record.h"
 #include "tests/ledger/demo_history.h"
 
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
   test::DemoSigner signer(payloads[0]);
   InitOptions io;
   io.origin = kOrigin;
+  io.clock = [] { return kNowMs; };
   io.operator_key_pem = test::DemoKey("operator").ToPem();
   auto init = Ledger::Init(dir, io);
   if (!init.ok()) Die("init", init.status());
@@ -85,7 +87,7 @@ int main(int argc, char** argv) {
     if (!r.ok()) Die("submit " + std::to_string(i), r.status());
   }
   std::stringstream ss;
-  if (Status st = WriteBundle(**ledger, ss); !st.ok()) Die("export", st);
+  if (Status st = WriteBundle(*MakeLedgerSource(**ledger, "ledger"), ss); !st.ok()) Die("export", st);
   std::string text = ss.str();
   auto parsed = ReadBundle(ss);
   if (!parsed.ok()) Die("re-read", parsed.status());
