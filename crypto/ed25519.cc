@@ -5,9 +5,11 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -57,6 +59,163 @@ std::string BioContents(BIO* bio) {
   char* data = nullptr;
   long len = BIO_get_mem_data(bio, &data);
   return std::string(data, static_cast<size_t>(len));
+}
+
+// ------------------------------------------------ the Ed25519 acceptance rule
+// docs/FORMAT.md section 1, "Ed25519 acceptance rule". Encodings are 32
+// bytes little-endian: bits 0..254 hold y, bit 255 the sign of x.
+
+using Bytes32 = std::array<uint8_t, 32>;
+
+constexpr Bytes32 Hex32(const char (&hex)[65]) {
+  Bytes32 out{};
+  auto nibble = [](char c) {
+    return static_cast<uint8_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+  };
+  for (size_t i = 0; i < 32; ++i) {
+    out[i] = static_cast<uint8_t>(nibble(hex[2 * i]) << 4 |
+                                  nibble(hex[2 * i + 1]));
+  }
+  return out;
+}
+
+// L = 2^252 + 27742317777372353535851937790883648493, the prime order of B.
+constexpr Bytes32 kGroupOrder = Hex32(
+    "edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+
+// B, the base point (y = 4/5).
+constexpr Bytes32 kBasePoint = Hex32(
+    "5866666666666666666666666666666666666666666666666666666666666666");
+
+// The canonical encodings of the 8 points of order dividing 8 (the torsion
+// subgroup), with their order.
+struct LowOrderPoint {
+  Bytes32 encoding;
+  int order;
+};
+constexpr LowOrderPoint kLowOrderPoints[] = {
+    // (0, 1), the identity; (0, -1).
+    {Hex32("0100000000000000000000000000000000000000000000000000000000000000"),
+     1},
+    {Hex32("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+     2},
+    // (x, 0) with x^2 = -1.
+    {Hex32("0000000000000000000000000000000000000000000000000000000000000000"),
+     4},
+    {Hex32("0000000000000000000000000000000000000000000000000000000000000080"),
+     4},
+    {Hex32("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"),
+     8},
+    {Hex32("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85"),
+     8},
+    {Hex32("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"),
+     8},
+    {Hex32("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa"),
+     8},
+};
+
+// Little-endian a < b.
+bool LessThan(const uint8_t* a, const Bytes32& b) {
+  for (size_t i = 32; i-- > 0;) {
+    if (a[i] != b[i]) return a[i] < b[i];
+  }
+  return false;
+}
+
+// S < L.
+bool IsCanonicalScalar(const uint8_t* s) { return LessThan(s, kGroupOrder); }
+
+// y < p = 2^255 - 19, and not x = 0 with the sign bit set (RFC 8032 5.1.3
+// refuses it when decoding; only y = 1 and y = -1 have x = 0).
+bool IsCanonicalPoint(const uint8_t* e) {
+  // y >= p iff bits 255..5 of y are all ones and the low byte is >= 0xed.
+  bool high_all_ones = (e[31] & 0x7f) == 0x7f;
+  for (size_t i = 1; i < 31 && high_all_ones; ++i) {
+    high_all_ones = e[i] == 0xff;
+  }
+  if (high_all_ones && e[0] >= 0xed) return false;
+  if ((e[31] & 0x80) != 0) {
+    Bytes32 y;
+    std::memcpy(y.data(), e, 32);
+    y[31] &= 0x7f;
+    if (y == kLowOrderPoints[0].encoding || y == kLowOrderPoints[1].encoding) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The order (1, 2, 4 or 8) of a canonical encoding of a low-order point, 0
+// for any other encoding.
+int LowOrder(const uint8_t* e) {
+  for (const LowOrderPoint& p : kLowOrderPoints) {
+    if (std::memcmp(e, p.encoding.data(), 32) == 0) return p.order;
+  }
+  return 0;
+}
+
+void EnsureSodium() {
+  // sodium_init is thread-safe; the static makes it run once.
+  static const bool ok = sodium_init() >= 0;
+  if (!ok) {
+    std::fprintf(stderr, "paraphe: fatal: libsodium failed to initialise\n");
+    std::abort();
+  }
+}
+
+// Keys that passed FromRaw's full check on this thread. The ledger builds a
+// PublicKey from stored bytes for every event it checks, and the subgroup
+// check costs about as much as a verification; a hit skips it. Only keys
+// that passed enter, so a hit proves the key passes. Direct-mapped by the
+// first key bytes; per thread, so no lock.
+class CheckedKeyCache {
+ public:
+  bool Contains(const uint8_t* raw) const {
+    const Slot& s = slots_[Index(raw)];
+    return s.used && std::memcmp(s.key.data(), raw, 32) == 0;
+  }
+  void Insert(const uint8_t* raw) {
+    Slot& s = slots_[Index(raw)];
+    std::memcpy(s.key.data(), raw, 32);
+    s.used = true;
+  }
+
+ private:
+  static constexpr size_t kSlots = 64;
+  struct Slot {
+    Bytes32 key{};
+    bool used = false;
+  };
+  static size_t Index(const uint8_t* raw) {
+    return (static_cast<size_t>(raw[0]) | static_cast<size_t>(raw[1]) << 8) %
+           kSlots;
+  }
+  std::array<Slot, kSlots> slots_{};
+};
+
+// OK iff raw (32 bytes) passes the rule for a public key A.
+Status CheckPublicKey(const uint8_t* raw) {
+  if (!IsCanonicalPoint(raw)) {
+    return InvalidArgument(
+        "Ed25519 public key is not a canonical encoding (y >= p, or x = 0 "
+        "with the sign bit set)");
+  }
+  if (int order = LowOrder(raw); order != 0) {
+    return InvalidArgument("Ed25519 public key has low order (a point of "
+                           "order " + std::to_string(order) + ")");
+  }
+  EnsureSodium();
+  // Canonical + not of small order + on the curve + [L]A = identity.
+  if (crypto_core_ed25519_is_valid_point(raw) == 1) return Status::Ok();
+  // Tell the two remaining cases apart: crypto_core_ed25519_add decodes
+  // its operands and checks only that they are on the curve.
+  unsigned char sum[crypto_core_ed25519_BYTES];
+  if (crypto_core_ed25519_add(sum, raw, kBasePoint.data()) != 0) {
+    return InvalidArgument("Ed25519 public key is not a point on the curve");
+  }
+  return InvalidArgument(
+      "Ed25519 public key is not in the prime-order subgroup (it has a "
+      "low-order component)");
 }
 
 Result<PublicKey> PublicFromPkey(EVP_PKEY* pkey) {
@@ -134,13 +293,12 @@ Result<PublicKey> PublicKey::FromRaw(std::string_view raw) {
   }
   PublicKey key;
   std::memcpy(key.raw_.data(), raw.data(), kSize);
-  EVP_PKEY* pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                               key.raw_.data(), kSize);
-  if (pkey == nullptr) {
-    ERR_clear_error();
-    return InvalidArgument("not a valid Ed25519 public key");
+  thread_local CheckedKeyCache checked;
+  if (!checked.Contains(key.raw_.data())) {
+    PARAPHE_RETURN_IF_ERROR(CheckPublicKey(key.raw_.data()));
+    checked.Insert(key.raw_.data());
   }
-  key.pkey_.reset(pkey, EVP_PKEY_free);
+  key.checked_ = true;
   return key;
 }
 
@@ -182,29 +340,19 @@ std::string PublicKey::ToPem() const {
 
 bool PublicKey::Verify(std::string_view message,
                        std::string_view signature) const {
-  if (signature.size() != kSignatureSize) return false;
-  PkeyPtr owned;
-  EVP_PKEY* pkey = pkey_.get();
-  if (pkey == nullptr) {  // a default-constructed key
-    owned.reset(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                            raw_.data(), kSize));
-    if (!owned) return false;
-    pkey = owned.get();
-  }
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx) return false;
-  if (EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey) !=
-      1) {
-    return false;
-  }
-  bool ok =
-      EVP_DigestVerify(ctx.get(),
-                       reinterpret_cast<const unsigned char*>(signature.data()),
-                       signature.size(),
-                       reinterpret_cast<const unsigned char*>(message.data()),
-                       message.size()) == 1;
-  if (!ok) ERR_clear_error();
-  return ok;
+  if (!checked_ || signature.size() != kSignatureSize) return false;
+  const auto* sig = reinterpret_cast<const unsigned char*>(signature.data());
+  // The rule for R and S, checked here rather than left to how libsodium
+  // was built (ED25519_COMPAT would skip its own checks).
+  if (!IsCanonicalScalar(sig + 32)) return false;
+  if (!IsCanonicalPoint(sig) || LowOrder(sig) != 0) return false;
+  EnsureSodium();
+  // Cofactorless: encodes [S]B - [k]A and compares it with R byte for byte.
+  static const unsigned char kEmpty = 0;
+  const auto* m = message.empty()
+                      ? &kEmpty
+                      : reinterpret_cast<const unsigned char*>(message.data());
+  return crypto_sign_verify_detached(sig, m, message.size(), raw_.data()) == 0;
 }
 
 std::string PublicKey::Thumbprint() const {

@@ -1,7 +1,9 @@
-// Ed25519 keys (RFC 8032) through OpenSSL 3's EVP_PKEY interface.
+// Ed25519 keys (RFC 8032), strict: one acceptance rule for public keys and
+// signatures, stated in docs/FORMAT.md ("Ed25519 acceptance rule").
 //
-// PrivateKey owns an OpenSSL key and can sign; PublicKey is 32 raw bytes and
-// can verify. Keys are saved as PKCS#8 / SubjectPublicKeyInfo PEM. Private
+// PrivateKey owns an OpenSSL key and can sign (OpenSSL 3 EVP); PublicKey is
+// 32 raw bytes that passed the rule and can verify (libsodium). Keys are
+// saved as PKCS#8 / SubjectPublicKeyInfo PEM (OpenSSL). Private
 // key files are written with mode 0600 and refused on load when group- or
 // world-readable (kPermissionDenied), so a key leaked by a bad umask is
 // noticed.
@@ -19,23 +21,31 @@
 
 #include "crypto/status.h"
 
-struct evp_pkey_st;  // OpenSSL's EVP_PKEY
-
 namespace paraphe::crypto {
 
 class PublicKey {
  public:
   static constexpr size_t kSize = 32;
+  // An empty key: verifies nothing.
   PublicKey() = default;
-  // kInvalidArgument unless exactly 32 bytes.
+  // The one entry point for a public key. kInvalidArgument unless raw is 32
+  // bytes encoding a point A that is canonical (y < p; not x = 0 with the
+  // sign bit set), not of low order (not one of the 8 points of order 1, 2,
+  // 4 or 8), on the curve, and in the prime-order subgroup ([L]A = identity).
+  // The message says which test failed.
   static Result<PublicKey> FromRaw(std::string_view raw);
-  // Accepts a PEM SubjectPublicKeyInfo or a PEM private key (its public half).
+  // Accepts a PEM SubjectPublicKeyInfo or a PEM private key (its public
+  // half); the key then goes through FromRaw.
   static Result<PublicKey> FromPem(std::string_view pem);
 
   std::string_view raw() const;  // 32 bytes
   std::string ToPem() const;
 
-  // True iff sig (64 bytes) is a valid Ed25519 signature of message.
+  // True iff signature (64 bytes R || S) is a valid Ed25519 signature of
+  // message under the strict rule: S < L, R canonical and not of low order,
+  // and the cofactorless equation [S]B = R + [k]A checked by comparing the
+  // encoding of [S]B - [k]A with R byte for byte (k = SHA-512(R || A || M)
+  // mod L). False for a default-constructed key.
   bool Verify(std::string_view message, std::string_view signature) const;
 
   // RFC 7638 JWK thumbprint, base64url: the `kid` Paraphe puts in JWS headers.
@@ -48,10 +58,7 @@ class PublicKey {
 
  private:
   std::array<uint8_t, kSize> raw_{};
-  // The OpenSSL key, prepared once by FromRaw: building it per Verify call
-  // cost about 10% of a verification. Shared between copies; OpenSSL keys
-  // are safe to use from several threads for verification.
-  std::shared_ptr<evp_pkey_st> pkey_;
+  bool checked_ = false;  // set by FromRaw only
 };
 
 class PrivateKey {

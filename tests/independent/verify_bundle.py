@@ -36,6 +36,7 @@ stdout); 2 usage error or a bundle that cannot be read at all.
 
 import argparse
 import base64
+import functools
 import hashlib
 import json
 import struct
@@ -84,7 +85,70 @@ def thumbprint(pub):
     return b64url_encode(sha256(jwk.encode("ascii")))
 
 
+# The Ed25519 acceptance rule of FORMAT.md section 1. The `cryptography`
+# package checks S < L and the cofactorless equation; the tests on the points
+# are done here, in affine coordinates (slow, so each key is checked once).
+ED25519_P = 2**255 - 19
+ED25519_L = 2**252 + 27742317777372353535851937790883648493
+ED25519_D = -121665 * pow(121666, ED25519_P - 2, ED25519_P) % ED25519_P
+ED25519_LOW_ORDER = {bytes.fromhex(h) for h in (
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0000000000000000000000000000000000000000000000000000000000000080",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa")}
+
+
+def ed25519_point_ok(enc):
+    """Canonical (y < p, not x = 0 with the sign bit set) and not one of the
+    8 low-order points."""
+    y = int.from_bytes(enc, "little") & ((1 << 255) - 1)
+    if y >= ED25519_P or (enc[31] & 0x80 and y in (1, ED25519_P - 1)):
+        return False
+    return enc not in ED25519_LOW_ORDER
+
+
+def _ed25519_add(a, b):
+    p, d = ED25519_P, ED25519_D
+    (x1, y1), (x2, y2) = a, b
+    t = d * x1 * x2 * y1 * y2 % p
+    return ((x1 * y2 + x2 * y1) * pow(1 + t, p - 2, p) % p,
+            (y1 * y2 + x1 * x2) * pow(1 - t, p - 2, p) % p)
+
+
+@functools.lru_cache(maxsize=1024)
+def ed25519_key_ok(pub):
+    """The whole rule for a public key: canonical, not of low order, on the
+    curve, and [L]A = identity."""
+    if len(pub) != 32 or not ed25519_point_ok(pub):
+        return False
+    p = ED25519_P
+    y = int.from_bytes(pub, "little") & ((1 << 255) - 1)
+    x2 = (y * y - 1) * pow(ED25519_D * y * y + 1, p - 2, p) % p
+    x = pow(x2, (p + 3) // 8, p)
+    if (x * x - x2) % p:
+        x = x * pow(2, (p - 1) // 4, p) % p
+    if (x * x - x2) % p:
+        return False  # not on the curve
+    if x & 1 != pub[31] >> 7:
+        x = p - x
+    acc, point, n = (0, 1), (x, y), ED25519_L
+    while n:
+        if n & 1:
+            acc = _ed25519_add(acc, point)
+        point = _ed25519_add(point, point)
+        n >>= 1
+    return acc == (0, 1)
+
+
 def ed25519_ok(pub, message, signature):
+    if len(signature) != 64 or not ed25519_key_ok(pub):
+        return False
+    if not ed25519_point_ok(signature[:32]):
+        return False
     try:
         Ed25519PublicKey.from_public_bytes(pub).verify(signature, message)
         return True

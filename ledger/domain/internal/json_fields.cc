@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include "crypto/base64.h"
+#include "crypto/ed25519.h"
 #include "ledger/domain/event.h"
 
 namespace paraphe::ledger::internal {
@@ -180,6 +181,11 @@ Result<std::string> GetPublicKey(const json::object& o, std::string_view path,
     return FieldError(path, key,
                       "must be the base64url (unpadded) encoding of a 32-byte "
                       "Ed25519 public key");
+  }
+  // The Ed25519 acceptance rule (docs/FORMAT.md section 1): a weak key is
+  // refused when the event is parsed, naming the field.
+  if (auto pk = crypto::PublicKey::FromRaw(*raw); !pk.ok()) {
+    return FieldError(path, key, pk.status().message());
   }
   return *raw;
 }
