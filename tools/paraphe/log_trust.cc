@@ -112,13 +112,17 @@ Result<LogTrust> LogTrust::Check(const Source& source,
   if (!t.pinned_) t.log_failure_ = kNoPinnedKey;
   for (const auto& f : r.failures) {
     if (!f.seq) {
-      if (t.log_failure_.empty()) t.log_failure_ = FailureText(f);
+      if (t.log_failure_.empty()) {
+        t.log_failure_ = "the log does not verify with the pinned key (" +
+                         FailureText(f) + ")";
+      }
     } else {
       t.failures_.emplace(*f.seq, FailureText(f));  // keeps the first
     }
   }
   if (t.log_failure_.empty() && r.failures_total > r.failures.size()) {
-    t.log_failure_ = "more failures than could be kept";
+    t.log_failure_ = "the log does not verify with the pinned key (more "
+                     "failures than could be kept)";
   }
   if (auto c = r.conventions.find(convention); c != r.conventions.end()) {
     for (const auto& e : c->second.timeline) t.timeline_[e.seq] = e.ok;
@@ -128,11 +132,7 @@ Result<LogTrust> LogTrust::Check(const Source& source,
 
 Verdict LogTrust::Seq(uint64_t seq,
                       const std::optional<crypto::Hash>& leaf_hash) const {
-  if (!log_failure_.empty()) {
-    if (!pinned_) return {false, log_failure_};
-    return {false, "the log does not verify with the pinned key (" +
-                       log_failure_ + ")"};
-  }
+  if (!log_failure_.empty()) return {false, log_failure_};
   if (seq >= tree_size_) {
     return {false, "recorded after the verified checkpoint (size " +
                        std::to_string(tree_size_) + ")"};
