@@ -456,7 +456,8 @@ int RunHistory(const Common& c, const std::string& convention,
     if (!omitted.empty()) {
       out += "the verified log holds event(s) of this convention that the "
              "source did not list: seq " +
-             omitted_text + "\n";
+             omitted_text +
+             " (hidden, or recorded after the listing was read)\n";
     }
     out += fmt::format("{} event(s)", records.size());
     if (trust.pinned()) {
@@ -466,8 +467,9 @@ int RunHistory(const Common& c, const std::string& convention,
     std::fputs(out.c_str(), stdout);
   }
   if (not_verified > 0 || !omitted.empty()) {
-    ReportNotVerified(not_verified, "event(s)");
+    if (not_verified > 0) ReportNotVerified(not_verified, "event(s)");
     if (!omitted.empty()) {
+      std::fflush(stdout);
       std::fprintf(stderr,
                    "paraphe: verification failed: the source did not list "
                    "seq %s of this convention\n",
