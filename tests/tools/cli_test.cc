@@ -520,8 +520,11 @@ TEST_F(DemoLedgerTest, UnknownConventionIsExit2) {
   }
 }
 
+// Verified only against the pinned key (trust_cli_test.cc: without one,
+// nothing is verified).
 TEST_F(DemoLedgerTest, HistoryJson) {
-  Ran r = Paraphe({"history", kConvention, "--data", Data(), "--json"});
+  Ran r = Paraphe({"history", kConvention, "--data", Data(), "--json",
+                   "--trusted-key", vkey_});
   ASSERT_EQ(r.code, 0) << Describe(r);
   const json::value history = r.Json();
   const auto& rows = history.as_array();
@@ -536,7 +539,7 @@ TEST_F(DemoLedgerTest, HistoryJson) {
     const auto& row = rows[i].as_object();
     EXPECT_EQ(row.at("seq").to_number<uint64_t>(), i);
     EXPECT_EQ(row.at("type").as_string(), types[i]);
-    EXPECT_EQ(row.at("signature").as_string(), "verified") << i;
+    EXPECT_TRUE(row.at("verified").as_bool()) << i;
     EXPECT_EQ(row.at("kid").as_string().size(), 43u);
   }
   EXPECT_EQ(rows[4].at("date").as_string(), "2026-03-05");
@@ -556,7 +559,8 @@ TEST_F(DemoLedgerTest, HistoryTable) {
 }
 
 TEST_F(DemoLedgerTest, PaymentsJsonVerified) {
-  Ran r = Paraphe({"payments", kConvention, "--data", Data(), "--json"});
+  Ran r = Paraphe({"payments", kConvention, "--data", Data(), "--json",
+                   "--trusted-key", vkey_});
   ASSERT_EQ(r.code, 0) << Describe(r);
   json::value p = r.Json();
   EXPECT_EQ(p.at("paid_cents").to_number<int64_t>(), 20000000);
@@ -578,13 +582,15 @@ TEST_F(DemoLedgerTest, PaymentsJsonVerified) {
 }
 
 TEST_F(DemoLedgerTest, PaymentsHumanAndPinnedKey) {
-  Ran r = Paraphe({"payments", kConvention, "--data", Data()});
+  Ran r = Paraphe(
+      {"payments", kConvention, "--data", Data(), "--trusted-key", vkey_});
   ASSERT_EQ(r.code, 0) << Describe(r);
   EXPECT_THAT(r.out, HasSubstr("paid_cents: 20000000 (200 000,00 €)"));
   EXPECT_THAT(r.out,
               HasSubstr("verified (leaf 5 in signed checkpoint of size 14)"));
-  EXPECT_THAT(r.out, HasSubstr("the inclusion of all 2 record(s) in the "
-                               "checkpoint of size 14 was verified"));
+  EXPECT_THAT(r.out, HasSubstr("every payment event (2) was verified by this "
+                               "run from the log content against the pinned "
+                               "key"));
   // Pinning another key: the checkpoint does not verify, exit 1.
   auto other = crypto::PrivateKey::FromSeed(std::string(32, '\x01'));
   auto signer = crypto::NoteSigner::Create("paraphe.demo/ledger",
@@ -1016,6 +1022,11 @@ TEST_F(ServerTest, SameAnswersAsLocal) {
       {"status", kConvention, "--json", "--as-of-date", "2026-02-11"});
   ExpectSameAnswers({"payments", kConvention, "--json"});
   ExpectSameAnswers({"payments", kConvention});
+  {
+    std::string vkey = Paraphe({"verifier-key", "--data", data_}).out;
+    vkey = vkey.substr(0, vkey.find('\n'));
+    ExpectSameAnswers({"payments", kConvention, "--json", "--trusted-key", vkey});
+  }
   ExpectSameAnswers({"checkpoint"});
   ExpectSameAnswers({"verifier-key"});
   ExpectSameAnswers({"conventions", "--json"});
@@ -1028,11 +1039,16 @@ TEST_F(ServerTest, SameAnswersAsLocal) {
 }
 
 TEST_F(ServerTest, HistorySameAsLocal) {
-  // The operator's key comes from GET /v1/log/operator-keys: the
-  // registration's signature is re-checked from a server too.
-  Ran l = Paraphe({"history", kConvention, "--json", "--data", data_});
+  // With the pinned key, the whole log is verified from the server's
+  // records too (the verifier of `paraphe verify --server`).
+  std::string vkey = Paraphe({"verifier-key", "--data", data_}).out;
+  vkey = vkey.substr(0, vkey.find('\n'));
+  Ran l = Paraphe({"history", kConvention, "--json", "--data", data_,
+                   "--trusted-key", vkey});
   ASSERT_EQ(l.code, 0) << Describe(l);
-  EXPECT_EQ(l.Json().at(0).at("signature").as_string(), "verified");
+  EXPECT_TRUE(l.Json().at(0).at("verified").as_bool());
+  ExpectSameAnswers({"history", kConvention, "--json", "--trusted-key", vkey});
+  ExpectSameAnswers({"history", kConvention, "--trusted-key", vkey});
   ExpectSameAnswers({"history", kConvention, "--json"});
   ExpectSameAnswers({"history", kConvention});
 }

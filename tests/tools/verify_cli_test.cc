@@ -107,15 +107,17 @@ TEST_F(VerifyCliTest, HumanOutputEndsWithTheRate) {
   EXPECT_TRUE(r.err.empty()) << "no progress bar on a pipe: " << r.err;
 }
 
+// Unpinned runs are refused (exit 4, trust_cli_test.cc) unless asked for.
 TEST_F(VerifyCliTest, UnpinnedKeyIsFlagged) {
-  Ran r = Paraphe({"verify", "--bundle", Bundle(), "--json"});
+  Ran r = Paraphe({"verify", "--bundle", Bundle(), "--json",
+                   "--insecure-unpinned"});
   ASSERT_EQ(r.code, 0) << Describe(r);
   EXPECT_THAT(r.err, HasSubstr("WARNING: no trusted verifier key was given"));
   json::value v = r.Json();
   EXPECT_TRUE(v.at("trusted_from_data").as_bool());
   EXPECT_THAT(std::string(v.at("warning").as_string()),
               HasSubstr("key found in the data was trusted"));
-  Ran h = Paraphe({"verify", "--data", Data()});
+  Ran h = Paraphe({"verify", "--data", Data(), "--insecure-unpinned"});
   EXPECT_EQ(h.code, 0) << Describe(h);
   EXPECT_THAT(h.err, HasSubstr("WARNING"));
   EXPECT_THAT(h.out, HasSubstr("UNPINNED"));
@@ -178,11 +180,16 @@ TEST_F(VerifyCliTest, InputErrors) {
             "invalid_argument");
   const std::string junk = (tmp_ / "junk.jsonl").string();
   WriteFile(junk, "not a bundle\n");
-  EXPECT_EQ(Paraphe({"verify", "--bundle", junk}).code, 2);
-  EXPECT_EQ(Paraphe({"verify", "--bundle", (tmp_ / "none").string()}).code, 2);
+  EXPECT_EQ(Paraphe({"verify", "--bundle", junk, "--trusted-key", vkey_}).code,
+            2);
+  EXPECT_EQ(Paraphe({"verify", "--bundle", (tmp_ / "none").string(),
+                     "--trusted-key", vkey_})
+                .code,
+            2);
   EXPECT_EQ(Paraphe({"verify", "--data", Data(), "--bundle", Bundle()}).code,
             2);
-  Ran down = Paraphe({"verify", "--server", "http://127.0.0.1:1"});
+  Ran down = Paraphe(
+      {"verify", "--server", "http://127.0.0.1:1", "--trusted-key", vkey_});
   EXPECT_EQ(down.code, 3) << Describe(down);
 }
 

@@ -22,6 +22,7 @@
 #include "crypto/sha256.h"
 #include "ledger/ledger.h"
 #include "ledger/record.h"
+#include "tools/paraphe/log_trust.h"
 #include "tools/paraphe/output.h"
 #include "tools/paraphe/proof_check.h"
 
@@ -62,76 +63,6 @@ const json::value* Find(const json::value& v, std::string_view key) {
 std::string Str(const json::value& v, std::string_view key) {
   const json::value* f = Find(v, key);
   return f == nullptr ? "" : ScalarText(*f);
-}
-
-// Renders a JSON value as an indented, YAML-like summary; amounts in cents
-// are shown in euros too.
-void RenderTree(std::string& out, const json::value& v, int indent);
-
-std::string ScalarWithMoney(std::string_view key, const json::value& v) {
-  std::string text = ScalarText(v);
-  const bool cents = key.size() > 6 && key.substr(key.size() - 6) == "_cents";
-  if (cents && (v.is_int64() || v.is_uint64())) {
-    text += " (" + FormatCents(v.to_number<int64_t>()) + ")";
-  }
-  return text;
-}
-
-bool IsScalar(const json::value& v) { return !v.is_object() && !v.is_array(); }
-
-void RenderTree(std::string& out, const json::value& v, int indent) {
-  const std::string pad(static_cast<size_t>(indent) * 2, ' ');
-  if (v.is_object()) {
-    for (const auto& kv : v.get_object()) {
-      const auto& val = kv.value();
-      std::string key(kv.key());
-      if (IsScalar(val)) {
-        out += pad + key + ": " + ScalarWithMoney(key, val) + "\n";
-      } else if ((val.is_array() && val.get_array().empty()) ||
-                 (val.is_object() && val.get_object().empty())) {
-        out += pad + key + ": (none)\n";
-      } else {
-        out += pad + key + ":\n";
-        RenderTree(out, val, indent + 1);
-      }
-    }
-    return;
-  }
-  if (v.is_array()) {
-    for (const auto& e : v.get_array()) {
-      if (IsScalar(e)) {
-        out += pad + "- " + ScalarText(e) + "\n";
-        continue;
-      }
-      std::string inner;
-      RenderTree(inner, e, indent + 1);
-      if (inner.size() >= pad.size() + 2) {
-        inner.replace(0, pad.size() + 2, pad + "- ");
-      }
-      out += inner;
-    }
-    return;
-  }
-  out += pad + ScalarText(v) + "\n";
-}
-
-// Every 32-byte base64url string found in `v` that is an Ed25519 key, by its
-// RFC 7638 thumbprint (the kid). Keys registered in a convention appear in
-// its state and in the events that registered them.
-void CollectKeys(const json::value& v,
-                 std::map<std::string, crypto::PublicKey>* keys) {
-  if (v.is_string()) {
-    const auto& s = v.get_string();
-    if (s.size() != 43) return;
-    auto raw = crypto::Base64UrlDecode(s);
-    if (!raw.ok() || raw->size() != 32) return;
-    auto pub = crypto::PublicKey::FromRaw(*raw);
-    if (pub.ok()) keys->emplace(pub->Thumbprint(), *pub);
-  } else if (v.is_object()) {
-    for (const auto& kv : v.get_object()) CollectKeys(kv.value(), keys);
-  } else if (v.is_array()) {
-    for (const auto& e : v.get_array()) CollectKeys(e, keys);
-  }
 }
 
 Result<crypto::NoteVerifier> Verifier(std::string_view vkey,
@@ -248,17 +179,18 @@ json::object InEnvelopeOrder(const json::object& e) {
 }
 
 void PrintReceipt(const json::object& r) {
-  std::string out =
-      fmt::format("accepted: seq {}, convention {} now at version {}{}\n",
-                  Str(r, "seq"), Str(r, "convention"), Str(r, "version"),
-                  (r.contains("duplicate") && r.at("duplicate").is_bool() &&
-                   r.at("duplicate").get_bool())
-                      ? " (duplicate: already recorded)"
-                      : "");
-  out += "  leaf hash:   " + Str(r, "leaf_hash") + "\n";
-  out += "  recorded at: " + Str(r, "recorded_at") + "\n";
+  std::string out = fmt::format(
+      "accepted: seq {}, convention {} now at version {}{}\n",
+      DisplayText(Str(r, "seq")), DisplayText(Str(r, "convention")),
+      DisplayText(Str(r, "version")),
+      (r.contains("duplicate") && r.at("duplicate").is_bool() &&
+       r.at("duplicate").get_bool())
+          ? " (duplicate: already recorded)"
+          : "");
+  out += "  leaf hash:   " + DisplayText(Str(r, "leaf_hash")) + "\n";
+  out += "  recorded at: " + DisplayText(Str(r, "recorded_at")) + "\n";
   if (const auto* p = r.if_contains("inclusion_proof")) {
-    out += "  checkpoint:  tree size " + Str(*p, "tree_size") +
+    out += "  checkpoint:  tree size " + DisplayText(Str(*p, "tree_size")) +
            " (inclusion proof in --json)\n";
   }
   std::fputs(out.c_str(), stdout);
@@ -363,7 +295,7 @@ int RunVerifierKey(const Common& c) {
   if (c.json) {
     PrintJson(json::object{{"verifier_key", vkey}});
   } else {
-    fmt::print("{}\n", vkey);
+    fmt::print("{}\n", DisplayText(vkey));
   }
   return kExitOk;
 }
@@ -398,7 +330,7 @@ int RunStatus(const Common& c, const std::string& convention,
     PrintJson(state);
     return kExitOk;
   }
-  std::string out = "Convention " + convention;
+  std::string out = "Convention " + DisplayText(convention);
   if (as_of_seq) out += fmt::format(" as of seq {}", *as_of_seq);
   if (!as_of_date.empty()) out += " as of " + as_of_date;
   out += "\n";
@@ -407,38 +339,82 @@ int RunStatus(const Common& c, const std::string& convention,
   return kExitOk;
 }
 
-int RunHistory(const Common& c, const std::string& convention) {
+namespace {
+
+std::optional<int64_t> MsOf(const json::value& r) {
+  const json::value* v = Find(r, "recorded_at_ms");
+  if (v == nullptr || !(v->is_int64() || v->is_uint64())) return std::nullopt;
+  return v->to_number<int64_t>();
+}
+
+// The line a view prints above its rows: what was verified, or why not.
+std::string TrustLine(const LogTrust& trust) {
+  if (!trust.log_failure().empty()) {
+    return "not verified (" + trust.log_failure() + ")";
+  }
+  return fmt::format(
+      "verified by this run from the log content against the pinned key {} "
+      "(checkpoint of size {})",
+      trust.verifier_key(), trust.tree_size());
+}
+
+void ReportNotVerified(uint64_t count, std::string_view what) {
+  std::fflush(stdout);
+  std::fprintf(stderr,
+               "paraphe: verification failed: %llu %s not verified with the "
+               "pinned key\n",
+               static_cast<unsigned long long>(count),
+               DisplayText(what).c_str());
+}
+
+}  // namespace
+
+int RunHistory(const Common& c, const std::string& convention,
+               const std::string& trusted_key) {
   CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), false));
   CLI_ASSIGN_OR_EXIT(c, json::array records, backend->History(convention));
-  CLI_ASSIGN_OR_EXIT(c, json::value state,
-                     backend->State(convention, ledger::AsOf{}));
-
-  std::map<std::string, crypto::PublicKey> keys;
-  CollectKeys(state, &keys);
+  std::set<uint64_t> seqs;
   for (const auto& r : records) {
-    if (const auto* e = Find(r, "event")) CollectKeys(*e, &keys);
+    if (r.is_object()) {
+      if (auto s = SeqOf(r.get_object())) seqs.insert(*s);
+    }
   }
+  CLI_ASSIGN_OR_EXIT(c, LogTrust trust,
+                     LogTrust::Check(c.source(), TrimmedKeyArgument(trusted_key),
+                                     convention, seqs));
 
-  uint64_t failed = 0;
+  uint64_t not_verified = 0;
   json::array out_json;
   std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> reasons;  // per row, beyond the header line
   for (const auto& r : records) {
-    std::string mark = "no key";
+    const std::string jws_text = Str(r, "jws");
+    const std::optional<uint64_t> seq_opt =
+        r.is_object() ? SeqOf(r.get_object()) : std::nullopt;
+    const std::optional<int64_t> ms = MsOf(r);
+    const bool have_seq = seq_opt.has_value();
+    const uint64_t seq = seq_opt.value_or(0);
+    // What is shown is what the JWS says, not the source's parse of it.
     std::string kid = Str(r, "kid");
-    auto jws = crypto::JwsParse(Str(r, "jws"));
-    if (!jws.ok()) {
-      mark = "FAILED";
-    } else {
-      if (kid.empty()) kid = jws->kid;
-      auto it = keys.find(jws->kid);
-      if (it != keys.end()) {
-        mark = crypto::JwsVerify(*jws, it->second).ok() ? "verified" : "FAILED";
+    json::value ev = Find(r, "event") ? *Find(r, "event") : json::value();
+    if (auto jws = crypto::JwsParse(jws_text); jws.ok()) {
+      kid = jws->kid;
+      boost::system::error_code ec;
+      json::value payload = json::parse(jws->payload, ec);
+      if (!ec) ev = std::move(payload);
+    }
+    Verdict v{false, trust.log_failure()};
+    if (trust.log_failure().empty()) {
+      v = have_seq && ms ? trust.Record(seq, jws_text, *ms)
+                         : Verdict{false, "the source's record has no seq or "
+                                          "recorded_at_ms"};
+      if (!v.verified) {
+        reasons.push_back((have_seq ? "seq " + std::to_string(seq)
+                                    : std::string("a record")) +
+                          " not verified: " + v.reason);
       }
     }
-    if (mark == "FAILED") ++failed;
-    const json::value* event = Find(r, "event");
-    const json::value empty;
-    const json::value& ev = event != nullptr ? *event : empty;
+    if (trust.pinned() && !v.verified) ++not_verified;
     const json::value* actor = Find(ev, "actor");
     std::string actor_text =
         actor != nullptr ? Str(*actor, "party") + "/" + Str(*actor, "role")
@@ -453,92 +429,225 @@ int RunHistory(const Common& c, const std::string& convention) {
     row["actor"] = actor != nullptr ? *actor : json::value(nullptr);
     row["kid"] = kid;
     row["leaf_hash"] = Str(r, "leaf_hash");
-    row["signature"] = mark == "verified" ? "verified"
-                       : mark == "FAILED" ? "failed"
-                                          : "unknown_key";
+    row["verified"] = v.verified;
+    row["reason"] = v.verified ? json::value(nullptr) : json::value(v.reason);
     row["event"] = ev;
     out_json.push_back(std::move(row));
     rows.push_back({Str(r, "seq"), Str(r, "recorded_at"), Str(ev, "date"),
                     Str(ev, "type"), actor_text,
-                    kid.size() > 12 ? kid.substr(0, 12) + "…" : kid, mark});
+                    kid.size() > 12 ? kid.substr(0, 12) + "…" : kid,
+                    v.verified ? "verified" : "not verified"});
+  }
+  // Events the log holds for this convention that the source did not list.
+  const std::vector<uint64_t> omitted = trust.Omitted(seqs);
+  std::string omitted_text;
+  for (uint64_t s : omitted) {
+    omitted_text += (omitted_text.empty() ? "" : ", ") + std::to_string(s);
   }
   if (c.json) {
     PrintJson(out_json);
   } else {
-    std::fputs(FormatTable({"SEQ", "RECORDED (UTC)", "DATE", "TYPE", "ACTOR",
-                            "KEY", "SIGNATURE"},
-                           rows)
-                   .c_str(),
-               stdout);
-    fmt::print("{} event(s)", records.size());
-    if (failed > 0) fmt::print(", {} signature(s) FAILED", failed);
-    fmt::print("\n");
+    std::string out = "History of convention " + DisplayText(convention) +
+                      ": " + DisplayText(TrustLine(trust)) + "\n";
+    out += FormatTable({"SEQ", "RECORDED (UTC)", "DATE", "TYPE", "ACTOR", "KEY",
+                        "CHECK"},
+                       rows);
+    for (const auto& reason : reasons) out += DisplayText(reason) + "\n";
+    if (!omitted.empty()) {
+      out += "the verified log holds event(s) of this convention that the "
+             "source did not list: seq " +
+             omitted_text +
+             " (hidden, or recorded after the listing was read)\n";
+    }
+    out += fmt::format("{} event(s)", records.size());
+    if (trust.pinned()) {
+      out += fmt::format(", {} verified", records.size() - not_verified);
+    }
+    out += "\n";
+    std::fputs(out.c_str(), stdout);
   }
-  if (failed > 0) {
-    std::fflush(stdout);
-    std::fprintf(stderr,
-                 "paraphe: verification failed: %llu signature(s) do not "
-                 "verify with the registered key\n",
-                 static_cast<unsigned long long>(failed));
+  if (not_verified > 0 || !omitted.empty()) {
+    if (not_verified > 0) ReportNotVerified(not_verified, "event(s)");
+    if (!omitted.empty()) {
+      std::fflush(stdout);
+      std::fprintf(stderr,
+                   "paraphe: verification failed: the source did not list "
+                   "seq %s of this convention\n",
+                   omitted_text.c_str());
+    }
     return kExitRejected;
   }
   return kExitOk;
 }
 
+namespace {
+
+// The seqs of the view's steps: objects with a "seq" and an
+// "inclusion_proof" (an order, an execution, a suspension).
+void StepSeqs(const json::value& v, std::set<uint64_t>* seqs) {
+  if (v.is_array()) {
+    for (const auto& e : v.get_array()) StepSeqs(e, seqs);
+    return;
+  }
+  if (!v.is_object()) return;
+  const auto& o = v.get_object();
+  if (auto s = SeqOf(o); s && o.contains("inclusion_proof")) seqs->insert(*s);
+  for (const auto& kv : o) StepSeqs(kv.value(), seqs);
+}
+
+// Marks each step of the view "verified" (with a null "reason") only when
+// the log verified with the pinned key, the event at its seq passed every
+// check, its proof's leaf is that event's record and every field the view
+// shows for it (the step's and its mandat's) that the signed event also
+// holds has the signed value. Returns the number of steps not verified.
+// `human`: one "check" member, "verified" or "not verified (reason)".
+uint64_t MarkSteps(json::value& v, const json::object* parent,
+                   const LogTrust& trust, bool human) {
+  uint64_t failed = 0;
+  if (v.is_array()) {
+    for (auto& e : v.get_array()) failed += MarkSteps(e, parent, trust, human);
+    return failed;
+  }
+  if (!v.is_object()) return 0;
+  auto& o = v.get_object();
+  const std::optional<uint64_t> seq = SeqOf(o);
+  if (seq && o.contains("inclusion_proof")) {
+    std::optional<crypto::Hash> leaf_hash;
+    auto proof = ledger::InclusionProofFromJson(o.at("inclusion_proof"));
+    if (proof.ok()) leaf_hash = proof->leaf_hash;
+    Verdict verdict = trust.Seq(*seq, leaf_hash);
+    if (verdict.verified && !leaf_hash) {
+      verdict = {false, "the step carries no readable inclusion proof"};
+    }
+    if (verdict.verified) {
+      const json::value event =
+          trust.SignedEvent(*seq).value_or(json::value());
+      const json::value* data = Find(event, "data");
+      auto check = [&](const json::object& fields) {
+        for (const auto& kv : fields) {
+          if (!verdict.verified) return;
+          if (kv.key() == "seq" || kv.value().is_object() ||
+              kv.value().is_array()) {
+            continue;
+          }
+          const json::value* signed_value =
+              kv.key() == "date" ? Find(event, "date")
+              : data != nullptr  ? Find(*data, kv.key())
+                                 : nullptr;
+          if (signed_value != nullptr && json::serialize(*signed_value) !=
+                                             json::serialize(kv.value())) {
+            verdict = {false, "the view's " + std::string(kv.key()) +
+                                  " is not the signed event's at seq " +
+                                  std::to_string(*seq)};
+          }
+        }
+      };
+      if (parent != nullptr) check(*parent);
+      check(o);
+    }
+    if (!verdict.verified) ++failed;
+    if (human) {
+      o["check"] = verdict.verified ? "verified"
+                                    : "not verified (" + verdict.reason + ")";
+    } else {
+      o["verified"] = verdict.verified;
+      o["reason"] = verdict.verified ? json::value(nullptr)
+                                     : json::value(verdict.reason);
+    }
+    return failed;
+  }
+  for (auto& kv : o) failed += MarkSteps(kv.value(), &o, trust, human);
+  return failed;
+}
+
+// In the human view a step's proof is replaced by its verdict.
+void DropProofs(json::value& v) {
+  if (v.is_array()) {
+    for (auto& e : v.get_array()) DropProofs(e);
+  } else if (v.is_object()) {
+    v.get_object().erase("inclusion_proof");
+    for (auto& kv : v.get_object()) DropProofs(kv.value());
+  }
+}
+
+}  // namespace
+
 int RunPayments(const Common& c, const std::string& convention,
                 const std::string& trusted_key) {
   CLI_ASSIGN_OR_EXIT(c, auto backend, Backend::Open(c.source(), false));
   CLI_ASSIGN_OR_EXIT(c, json::object payments, backend->Payments(convention));
-  std::string vkey = TrimmedKeyArgument(trusted_key);
-  if (vkey.empty()) {
-    CLI_ASSIGN_OR_EXIT(c, vkey, backend->VerifierKey());
-  }
-  CLI_ASSIGN_OR_EXIT(
-      c, crypto::NoteVerifier verifier,
-      Verifier(vkey, trusted_key.empty() ? "verifier key"
-                                         : "trusted key (--trusted-key)"));
+  const std::string vkey = TrimmedKeyArgument(trusted_key);
+  std::set<uint64_t> seqs;
+  StepSeqs(payments, &seqs);
+  CLI_ASSIGN_OR_EXIT(c, LogTrust trust,
+                     LogTrust::Check(c.source(), vkey, convention, seqs));
 
-  // The view's own checkpoint and verifier key are not trusted: the
-  // checkpoint must verify with `vkey`.
-  std::string checkpoint;
-  if (const auto* cp = payments.if_contains("checkpoint");
-      cp && cp->is_string()) {
-    checkpoint = std::string(cp->get_string());
-  }
-  ProofTally tally;
   json::value view = payments;
-  VerifyProofsIn(view, verifier, checkpoint, &tally, /*annotate=*/!c.json);
-  view.get_object().erase("checkpoint");
-  view.get_object().erase("verifier_key");
-  const std::string statement =
-      tally.failed > 0 ? fmt::format("{} inclusion proof(s) FAILED: {}",
-                                     tally.failed, tally.first_failure)
-      : tally.verified == 0
-          ? std::string("no recorded payment events to prove yet")
-          : fmt::format(
-                "the inclusion of all {} record(s) in the checkpoint of size "
-                "{} was verified, and the checkpoint's signature verified "
-                "with {}",
-                tally.verified, tally.tree_size, verifier.VerifierKey());
-  if (c.json) {
-    payments["verification"] =
-        json::object{{"verified", tally.failed == 0},
-                     {"proofs_verified", tally.verified},
-                     {"proofs_failed", tally.failed},
-                     {"tree_size", tally.tree_size},
-                     {"verifier_key", verifier.VerifierKey()},
-                     {"statement", statement}};
-    PrintJson(payments);
+  const uint64_t steps_failed = MarkSteps(view, nullptr, trust, !c.json);
+  // With a pinned key, each proof is checked too: the view's own
+  // checkpoint and verifier key are not trusted, the checkpoint must verify
+  // with the pinned key.
+  ProofTally tally;
+  if (trust.pinned()) {
+    CLI_ASSIGN_OR_EXIT(c, crypto::NoteVerifier verifier,
+                       Verifier(vkey, "trusted key (--trusted-key)"));
+    std::string checkpoint;
+    if (const auto* cp = payments.if_contains("checkpoint");
+        cp && cp->is_string()) {
+      checkpoint = std::string(cp->get_string());
+    }
+    VerifyProofsIn(view, verifier, checkpoint, &tally, /*annotate=*/!c.json);
+  }
+  const bool verified = trust.pinned() && trust.log_failure().empty() &&
+                        steps_failed == 0 && tally.failed == 0;
+  std::string statement;
+  if (!trust.log_failure().empty()) {
+    statement = "not verified (" + trust.log_failure() + ")";
+  } else if (steps_failed > 0 || tally.failed > 0) {
+    statement = fmt::format(
+        "not verified: {} payment event(s) not verified{}", steps_failed,
+        tally.failed > 0 ? fmt::format(", {} inclusion proof(s) FAILED: {}",
+                                       tally.failed, tally.first_failure)
+                         : std::string());
+  } else if (seqs.empty()) {
+    statement = "no recorded payment events to verify yet";
   } else {
-    std::string out = "Payments of convention " + convention + "\n";
+    statement = fmt::format(
+        "every payment event ({}) was verified by this run from the log "
+        "content against the pinned key {}, and its inclusion in the "
+        "checkpoint of size {}",
+        seqs.size(), trust.verifier_key(), trust.tree_size());
+  }
+  if (c.json) {
+    json::object out = std::move(view.get_object());
+    out["verification"] = json::object{
+        {"verified", verified},
+        {"reason", verified ? json::value(nullptr)
+                   : !trust.log_failure().empty()
+                       ? json::value(trust.log_failure())
+                       : json::value(statement)},
+        {"pinned", trust.pinned()},
+        {"proofs_verified", tally.verified},
+        {"proofs_failed", tally.failed},
+        {"tree_size", trust.tree_size()},
+        {"verifier_key", trust.pinned() ? json::value(trust.verifier_key())
+                                        : json::value(nullptr)},
+        {"statement", statement}};
+    PrintJson(out);
+  } else {
+    if (!trust.pinned()) DropProofs(view);
+    view.get_object().erase("checkpoint");
+    view.get_object().erase("verifier_key");
+    std::string out = "Payments of convention " + DisplayText(convention) +
+                      ": " + DisplayText(statement) + "\n";
     RenderTree(out, view, 1);
-    out += "Proof: " + statement + ".\n";
+    out += "Verification: " + DisplayText(statement) + ".\n";
     std::fputs(out.c_str(), stdout);
   }
-  if (tally.failed > 0) {
+  if (trust.pinned() && !verified) {
     std::fflush(stdout);
     std::fprintf(stderr, "paraphe: verification failed: %s\n",
-                 tally.first_failure.c_str());
+                 DisplayText(statement).c_str());
     return kExitRejected;
   }
   return kExitOk;
@@ -560,7 +669,7 @@ int RunCheckpoint(const Common& c) {
     }
     PrintJson(o);
   } else {
-    std::fputs(cp.c_str(), stdout);
+    std::fputs(DisplayLines(cp).c_str(), stdout);
   }
   return kExitOk;
 }
@@ -572,7 +681,7 @@ int RunProofInclusion(const Common& c, uint64_t seq, uint64_t tree_size) {
   if (c.json) {
     PrintJson(ledger::InclusionProofJson(p));
   } else {
-    std::fputs(ledger::InclusionProofText(p).c_str(), stdout);
+    std::fputs(DisplayLines(ledger::InclusionProofText(p)).c_str(), stdout);
   }
   return kExitOk;
 }
@@ -623,7 +732,8 @@ int RunProofCheck(const Common& c, const std::string& file,
   auto invalid = [&](const std::string& reason) {
     std::fflush(stdout);
     if (c.json) PrintJson(json::object{{"valid", false}, {"reason", reason}});
-    std::fprintf(stderr, "paraphe: invalid proof: %s\n", reason.c_str());
+    std::fprintf(stderr, "paraphe: invalid proof: %s\n",
+                 DisplayText(reason).c_str());
     return kExitRejected;
   };
   auto parsed = ParseInclusionProofFile(contents);
@@ -641,7 +751,7 @@ int RunProofCheck(const Common& c, const std::string& file,
     fmt::print(
         "valid: leaf {} is included in the tree of size {} of {}, whose "
         "checkpoint is signed by the trusted key\n",
-        checked->index, checked->tree_size, checked->origin);
+        checked->index, checked->tree_size, DisplayText(checked->origin));
   }
   return kExitOk;
 }

@@ -44,7 +44,11 @@ int RunRegister(const Common& c, const std::string& key_file,
 
 int RunStatus(const Common& c, const std::string& convention,
               std::optional<uint64_t> as_of_seq, const std::string& as_of_date);
-int RunHistory(const Common& c, const std::string& convention);
+// `history` and `payments` say "verified" only for what the auditor's
+// verifier checked from the log against `trusted_key` (a vkey or a file
+// holding it; tools/paraphe/log_trust.h); without it, "not verified".
+int RunHistory(const Common& c, const std::string& convention,
+               const std::string& trusted_key);
 int RunPayments(const Common& c, const std::string& convention,
                 const std::string& trusted_key);
 int RunCheckpoint(const Common& c);
@@ -70,9 +74,14 @@ struct VerifyFlags {
   std::string report;
   unsigned threads = 0;
   bool json = false;
+  // Run without a pinned key (the data's own key: internal consistency
+  // only). Without it an unpinned run is refused, exit 4.
+  bool insecure_unpinned = false;
 };
 // Exit 0 if everything holds, 1 on any verification failure, 2 for a usage
-// or input error, 3 for I/O or an unreachable server.
+// or input error, 3 for I/O or an unreachable server, 4 when no verifier key
+// is pinned (--trusted-key, --trusted-key-file or an audit state given to
+// --since) and --insecure-unpinned was not given.
 int RunVerify(const VerifyFlags& f);
 
 }  // namespace paraphe::cli

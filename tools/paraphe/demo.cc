@@ -229,15 +229,16 @@ int RunDemo(const Common& c, const std::string& examples, bool force) {
       "  party keys:\n{}"
       "Try:\n"
       "  paraphe status {} --data {}\n"
-      "  paraphe history {} --data {}\n"
-      "  paraphe payments {} --data {}\n"
+      "  paraphe history {} --data {} --trusted-key {}\n"
+      "  paraphe payments {} --data {} --trusted-key {}\n"
       "  paraphe checkpoint --data {}\n"
       "  paraphe proof inclusion --seq 5 --data {}\n",
       data, conv, ScalarText(summary.at("events")),
       ScalarText(summary.at("verifier_key")),
       ScalarText(summary.at("operator_key_path")),
       ScalarText(summary.at("operator_kid")), keys, conv, data, conv, data,
-      conv, data, data, data);
+      ScalarText(summary.at("verifier_key")), conv, data,
+      ScalarText(summary.at("verifier_key")), data, data);
   return kExitOk;
 }
 

@@ -92,7 +92,8 @@ int Main(int argc, char** argv) {
       "paraphe: a signed, event-sourced audit ledger for partnership "
       "conventions.\nEvery command works on a local ledger (--data DIR) or a "
       "server (--server URL).\nExit codes: 0 success, 1 rejected or not "
-      "verified, 2 usage or input error, 3 I/O or server unreachable.",
+      "verified, 2 usage or input error, 3 I/O or server unreachable, 4 "
+      "verify without a pinned key.",
       "paraphe"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "help for every subcommand");
@@ -536,28 +537,37 @@ int Main(int argc, char** argv) {
     };
   });
 
+  std::string trusted_key;
   auto* history = app.add_subcommand(
-      "history", "every event of a convention, with its signature re-verified");
+      "history",
+      "every event of a convention; verified only against a pinned key");
   AddSource(history, &c);
   history->add_option("CONVENTION", convention, "convention id")->required();
+  history->add_option("--trusted-key", trusted_key,
+                      "the ledger's verifier key (vkey or file), obtained "
+                      "independently: the whole log is verified against it");
   history->footer(
-      "Exit 1 if a signature does not verify.\nExample:\n  paraphe history "
-      "metropole-amp-crpv-paca-2026");
-  history->callback(
-      [&] { action = [&] { return RunHistory(c, convention); }; });
+      "Without --trusted-key every event is \"not verified\". With it, exit 1 "
+      "if an event is not verified.\nExample:\n  paraphe history "
+      "metropole-amp-crpv-paca-2026 --trusted-key ledger.vkey");
+  history->callback([&] {
+    action = [&] { return RunHistory(c, convention, trusted_key); };
+  });
 
-  std::string trusted_key;
   auto* payments = app.add_subcommand(
-      "payments", "what was ordered and paid, with verified inclusion proofs");
+      "payments",
+      "what was ordered and paid; verified only against a pinned key");
   AddSource(payments, &c);
   payments->add_option("CONVENTION", convention, "convention id")->required();
   payments->add_option(
       "--trusted-key", trusted_key,
-      "pin the checkpoint verifier key (vkey or file); default: "
-      "the ledger's own");
+      "the ledger's verifier key (vkey or file), obtained independently: the "
+      "whole log and each inclusion proof are verified against it");
   payments->footer(
-      "Exit 1 if a proof does not verify.\nExample:\n  paraphe payments "
-      "metropole-amp-crpv-paca-2026 --json");
+      "Without --trusted-key nothing is \"verified\". With it, exit 1 if a "
+      "payment event or a proof is not verified.\nExample:\n  paraphe "
+      "payments metropole-amp-crpv-paca-2026 --trusted-key ledger.vkey "
+      "--json");
   payments->callback([&] {
     action = [&] { return RunPayments(c, convention, trusted_key); };
   });
@@ -644,6 +654,9 @@ int Main(int argc, char** argv) {
   auto* v_key_file = verify->add_option(
       "--trusted-key-file", vf.trusted_key_file, "file holding the vkey");
   v_key->excludes(v_key_file);
+  verify->add_flag("--insecure-unpinned", vf.insecure_unpinned,
+                   "run without a pinned key, trusting the key found in the "
+                   "data: checks internal consistency only");
   verify->add_option("--since", vf.since,
                      "audit state (or checkpoint) of a previous run: verify "
                      "only what was added since");
@@ -655,7 +668,8 @@ int Main(int argc, char** argv) {
   verify->add_flag("--json", vf.json, "machine-readable JSON on stdout");
   verify->footer(
       "Exit 0 if everything holds, 1 on any failure, 2 usage or input "
-      "error, 3 I/O or server unreachable.\nExample:\n  paraphe verify "
+      "error, 3 I/O or server unreachable, 4 no pinned verifier key (pass "
+      "--trusted-key, or --insecure-unpinned).\nExample:\n  paraphe verify "
       "--bundle ledger.jsonl --trusted-key-file ledger.vkey --save-state "
       "audit.state\n  paraphe verify --server http://127.0.0.1:8080 "
       "--trusted-key-file ledger.vkey --since audit.state");

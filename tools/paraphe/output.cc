@@ -59,8 +59,8 @@ int ReportError(const Status& status, bool json) {
       line += "error";
       break;
   }
-  if (!status.rule().empty()) line += " [" + status.rule() + "]";
-  line += ": " + status.message();
+  if (!status.rule().empty()) line += " [" + DisplayText(status.rule()) + "]";
+  line += ": " + DisplayText(status.message());
   std::fflush(stdout);
   std::fprintf(stderr, "%s\n", line.c_str());
   if (json) {
@@ -73,6 +73,129 @@ int ReportError(const Status& status, bool json) {
     PrintJson(o);
   }
   return ExitCodeFor(status);
+}
+
+namespace {
+
+// The code point at s[i] and its length in bytes; length 0 when s[i] does
+// not start a valid UTF-8 sequence (RFC 3629: no overlong form, no
+// surrogate, nothing above U+10FFFF).
+std::pair<char32_t, size_t> DecodeUtf8(std::string_view s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  if (c < 0x80) return {c, 1};
+  size_t n = 0;
+  char32_t cp = 0;
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return {0, 0};
+  }
+  if (i + n > s.size()) return {0, 0};
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return {0, 0};
+    cp = (cp << 6) | (b(i + k) & 0x3F);
+  }
+  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return {0, 0};
+  }
+  return {cp, n};
+}
+
+// Characters that can break, hide or reorder a line on a terminal.
+bool IsUnsafeToShow(char32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C ||
+         cp == 0x200E || cp == 0x200F || cp == 0x2028 || cp == 0x2029 ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// A JSON string literal (quotes included); see PrettyJson.
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size();) {
+    auto [cp, n] = DecodeUtf8(s, i);
+    if (n == 0) {
+      out += "\\ufffd";
+      ++i;
+      continue;
+    }
+    if (cp == '"') {
+      out += "\\\"";
+    } else if (cp == '\\') {
+      out += "\\\\";
+    } else if (cp == '\n') {
+      out += "\\n";
+    } else if (cp == '\r') {
+      out += "\\r";
+    } else if (cp == '\t') {
+      out += "\\t";
+    } else if (cp == '\b') {
+      out += "\\b";
+    } else if (cp == '\f') {
+      out += "\\f";
+    } else if (IsUnsafeToShow(cp)) {
+      out += fmt::format("\\u{:04x}", static_cast<uint32_t>(cp));
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace
+
+std::string DisplayText(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    auto [cp, n] = DecodeUtf8(s, i);
+    if (n == 0) {
+      out += fmt::format("\\x{{{:02X}}}", static_cast<unsigned char>(s[i]));
+      ++i;
+      continue;
+    }
+    if (cp == '\n') {
+      out += "\\n";
+    } else if (cp == '\r') {
+      out += "\\r";
+    } else if (cp == '\t') {
+      out += "\\t";
+    } else if (cp == '\\') {
+      out += "\\\\";
+    } else if (IsUnsafeToShow(cp)) {
+      out += fmt::format("\\u{{{:X}}}", static_cast<uint32_t>(cp));
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
+std::string DisplayLines(std::string_view s) {
+  std::string out;
+  size_t start = 0;
+  while (start < s.size()) {
+    const size_t end = s.find('\n', start);
+    if (end == std::string_view::npos) {
+      out += DisplayText(s.substr(start));
+      break;
+    }
+    out += DisplayText(s.substr(start, end - start));
+    out += '\n';
+    start = end + 1;
+  }
+  return out;
 }
 
 namespace {
@@ -93,7 +216,7 @@ void Pretty(std::string& out, const boost::json::value& v, int indent) {
         if (!first) out += ",\n";
         first = false;
         out += pad_in;
-        out += boost::json::serialize(boost::json::value(kv.key()));
+        out += JsonString(kv.key());
         out += ": ";
         Pretty(out, kv.value(), indent + 1);
       }
@@ -117,6 +240,9 @@ void Pretty(std::string& out, const boost::json::value& v, int indent) {
       out += "\n" + pad + "]";
       return;
     }
+    case boost::json::kind::string:
+      out += JsonString(v.get_string());
+      return;
     default:
       out += boost::json::serialize(v);
   }
@@ -145,9 +271,15 @@ size_t DisplayWidth(std::string_view s) {
 
 std::string FormatTable(const std::vector<std::string>& header,
                         const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::vector<std::string>> shown;
+  shown.reserve(rows.size());
+  for (const auto& row : rows) {
+    std::vector<std::string>& cells = shown.emplace_back();
+    for (const auto& cell : row) cells.push_back(DisplayText(cell));
+  }
   std::vector<size_t> width(header.size(), 0);
   for (size_t i = 0; i < header.size(); ++i) width[i] = DisplayWidth(header[i]);
-  for (const auto& row : rows) {
+  for (const auto& row : shown) {
     for (size_t i = 0; i < row.size() && i < width.size(); ++i) {
       width[i] = std::max(width[i], DisplayWidth(row[i]));
     }
@@ -168,7 +300,7 @@ std::string FormatTable(const std::vector<std::string>& header,
   std::vector<std::string> rule;
   for (size_t w : width) rule.push_back(std::string(w, '-'));
   out += line(rule);
-  for (const auto& row : rows) out += line(row);
+  for (const auto& row : shown) out += line(row);
   return out;
 }
 
@@ -204,6 +336,57 @@ std::string ScalarText(const boost::json::value& v) {
     default:
       return boost::json::serialize(v);
   }
+}
+
+namespace {
+
+std::string ScalarWithMoney(std::string_view key, const boost::json::value& v) {
+  std::string text = ScalarText(v);
+  const bool cents = key.size() > 6 && key.substr(key.size() - 6) == "_cents";
+  if (cents && (v.is_int64() || v.is_uint64())) {
+    text += " (" + FormatCents(v.to_number<int64_t>()) + ")";
+  }
+  return text;
+}
+
+bool IsScalar(const boost::json::value& v) { return !v.is_object() && !v.is_array(); }
+
+}  // namespace
+
+void RenderTree(std::string& out, const boost::json::value& v, int indent) {
+  const std::string pad(static_cast<size_t>(indent) * 2, ' ');
+  if (v.is_object()) {
+    for (const auto& kv : v.get_object()) {
+      const auto& val = kv.value();
+      std::string key(kv.key());
+      if (IsScalar(val)) {
+        out += pad + DisplayText(key) + ": " + DisplayText(ScalarWithMoney(key, val)) + "\n";
+      } else if ((val.is_array() && val.get_array().empty()) ||
+                 (val.is_object() && val.get_object().empty())) {
+        out += pad + DisplayText(key) + ": (none)\n";
+      } else {
+        out += pad + DisplayText(key) + ":\n";
+        RenderTree(out, val, indent + 1);
+      }
+    }
+    return;
+  }
+  if (v.is_array()) {
+    for (const auto& e : v.get_array()) {
+      if (IsScalar(e)) {
+        out += pad + "- " + DisplayText(ScalarText(e)) + "\n";
+        continue;
+      }
+      std::string inner;
+      RenderTree(inner, e, indent + 1);
+      if (inner.size() >= pad.size() + 2) {
+        inner.replace(0, pad.size() + 2, pad + "- ");
+      }
+      out += inner;
+    }
+    return;
+  }
+  out += pad + DisplayText(ScalarText(v)) + "\n";
 }
 
 ProgressBar::ProgressBar(std::string label, uint64_t total)

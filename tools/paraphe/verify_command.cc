@@ -12,8 +12,8 @@
 
 #include "ledger/verify.h"
 #include "tools/paraphe/commands.h"
+#include "tools/paraphe/log_trust.h"
 #include "tools/paraphe/output.h"
-#include "tools/paraphe/server_source.h"
 
 namespace paraphe::cli {
 namespace json = boost::json;
@@ -25,19 +25,35 @@ constexpr char kUnpinnedWarning[] =
     "no trusted verifier key was given: the key found in the data was "
     "trusted, which proves internal consistency only; pin the ledger's key "
     "with --trusted-key or --trusted-key-file";
+constexpr char kUnpinnedRefusal[] =
+    "no pinned verifier key: pass --trusted-key VKEY (obtained "
+    "independently) or --insecure-unpinned to check internal consistency "
+    "only";
 
-Result<std::unique_ptr<ledger::VerifySource>> OpenSource(const VerifyFlags& f) {
-  if (!f.server.empty()) return OpenServerSource(f.server, f.token_file);
-  if (!f.bundle.empty()) return ledger::OpenBundleSource(f.bundle);
-  const fs::path dir = f.data.empty() ? fs::path("paraphe-data") : fs::path(f.data);
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    return NotFound("no ledger at " + dir.string() +
-                    " (pass --data DIR, --bundle FILE or --server URL)");
+// Whether `since` names an audit state, which pins the key it was saved
+// with (a bare checkpoint does not).
+bool SincePinsAKey(const std::string& since) {
+  if (since.empty()) return false;
+  std::ifstream in(since, std::ios::binary);
+  if (!in) return false;  // the verifier reports the unreadable file
+  std::stringstream text;
+  text << in.rdbuf();
+  return ledger::DecodeAuditState(text.str()).ok();
+}
+
+// Refuses an unpinned run before anything is read or saved.
+int RefuseUnpinned(bool json_output) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "paraphe: not verified: %s\n", kUnpinnedRefusal);
+  if (json_output) {
+    PrintJson(json::object{
+        {"ok", false},
+        {"pinned", false},
+        {"error", json::object{{"code", "unpinned"},
+                               {"rule", ""},
+                               {"message", kUnpinnedRefusal}}}});
   }
-  auto source = ledger::OpenLedgerSource(dir);
-  if (!source.ok()) return source.status().WithContext("opening " + dir.string());
-  return source;
+  return kExitUnpinned;
 }
 
 // The pinned key: the string, or the first line of the file.
@@ -75,9 +91,9 @@ Status WriteReport(const std::string& file, const std::string& html) {
 }
 
 void PrintHuman(const ledger::VerifyResult& r) {
-  fmt::print("Source:      {}\n", r.source);
-  fmt::print("Origin:      {}\n", r.origin);
-  fmt::print("Trusted key: {}{}\n", r.verifier_key,
+  fmt::print("Source:      {}\n", DisplayText(r.source));
+  fmt::print("Origin:      {}\n", DisplayText(r.origin));
+  fmt::print("Trusted key: {}{}\n", DisplayText(r.verifier_key),
              r.trusted_from_data ? "  (UNPINNED: taken from the data)" : "");
   fmt::print("Checkpoint:  size {}\n", r.tree_size);
   std::string mode = r.mode;
@@ -99,7 +115,7 @@ void PrintHuman(const ledger::VerifyResult& r) {
                    .c_str(),
                stdout);
   }
-  for (const auto& n : r.notes) fmt::print("note: {}\n", n);
+  for (const auto& n : r.notes) fmt::print("note: {}\n", DisplayText(n));
   if (!r.failures.empty()) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& f : r.failures) {
@@ -126,7 +142,10 @@ void PrintHuman(const ledger::VerifyResult& r) {
 int RunVerify(const VerifyFlags& f) {
   auto key = TrustedKey(f);
   if (!key.ok()) return ReportError(key.status(), f.json);
-  auto source = OpenSource(f);
+  if (!key->has_value() && !f.insecure_unpinned && !SincePinsAKey(f.since)) {
+    return RefuseUnpinned(f.json);
+  }
+  auto source = OpenVerifySource(f.data, f.bundle, f.server, f.token_file);
   if (!source.ok()) return ReportError(source.status(), f.json);
 
   ledger::VerifyOptions options;
@@ -144,6 +163,9 @@ int RunVerify(const VerifyFlags& f) {
   bar.Finish();
   if (!result.ok()) return ReportError(result.status(), f.json);
   const ledger::VerifyResult& r = *result;
+  // The verifier fell back on the data's own key (a `since` that pins
+  // nothing): refused unless asked for.
+  if (r.trusted_from_data && !f.insecure_unpinned) return RefuseUnpinned(f.json);
 
   if (r.trusted_from_data) {
     std::fflush(stdout);
@@ -155,6 +177,7 @@ int RunVerify(const VerifyFlags& f) {
   }
   if (f.json) {
     json::object o = r.ToJson();
+    o["pinned"] = !r.trusted_from_data;
     if (r.trusted_from_data) o["warning"] = kUnpinnedWarning;
     o["report"] = f.report.empty() || !report_status.ok()
                       ? json::value(nullptr)
