@@ -127,6 +127,10 @@ Date ParisDateOf(int64_t unix_ms) {
   return Date::FromDays(FloorDiv(local_ms, kMsPerDay));
 }
 
+int64_t RecordingLagDays(Date business_date, int64_t recorded_at_ms) {
+  return ParisDateOf(recorded_at_ms).days() - business_date.days();
+}
+
 Date EasterSunday(int year) {
   // Anonymous Gregorian algorithm (Meeus/Jones/Butcher).
   const int a = year % 19, b = year / 100, c = year % 100;

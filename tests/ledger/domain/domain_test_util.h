@@ -150,9 +150,10 @@ inline constexpr char kConvention[] = "conv-test";
 // Applies events to one convention, committing each accepted one.
 class Harness {
  public:
-  // Recording time used for the date.in_future rule; far ahead by default so
-  // that tests about 2027/2028 dates are not rejected for being early.
-  int64_t recorded_at_ms = UtcMs("2030-01-01", 12);
+  // Recording time of the next events. Unset (the default): each event is
+  // recorded on its own business date, at 10:00 UTC (the same day in
+  // Paris), so its recording lag is 0; tests of the date rules set it.
+  std::optional<int64_t> recorded_at_ms;
   ConventionState state;
   uint64_t next_seq = 1;
   OperatorKeys ops = DemoOperators();
@@ -180,7 +181,8 @@ class Harness {
     auto e = ParseEvent(Payload(type, date, party, role, data,
                                 version.value_or(state.version)));
     if (!e.ok()) return e.status();
-    EventContext ctx{next_seq, recorded_at_ms, DemoKid(key)};
+    EventContext ctx{next_seq, recorded_at_ms.value_or(UtcMs(date, 10)),
+                     DemoKid(key)};
     auto r = Apply(state, *e, ctx, ops);
     if (!r.ok()) return r.status();
     state = std::move(r).value();
