@@ -74,6 +74,7 @@ struct RegOptions {
       {20000000, "AttributionNotified"}};
   int64_t amount_cents = 20000000;
   bool third_party = false;  // adds "etat" with key etat-signatory
+  std::optional<int64_t> max_recording_lag_days;  // absent: the default
 
   RegOptions& WithEnd(std::string d) { end_date = std::move(d); return *this; }
   RegOptions& WithExtend(bool e) { extend = e; return *this; }
@@ -87,6 +88,10 @@ struct RegOptions {
     return *this;
   }
   RegOptions& WithThirdParty() { third_party = true; return *this; }
+  RegOptions& WithMaxLag(int64_t days) {
+    max_recording_lag_days = days;
+    return *this;
+  }
 };
 
 inline json::object RegistrationData(const RegOptions& o = {}) {
@@ -101,6 +106,9 @@ inline json::object RegistrationData(const RegOptions& o = {}) {
                      {"termination_notice_months", 6},
                      {"extend_to_working_day", o.extend}};
   if (o.letter_reference) terms["letter_reference"] = *o.letter_reference;
+  if (o.max_recording_lag_days) {
+    terms["max_recording_lag_days"] = *o.max_recording_lag_days;
+  }
   auto key = [](const std::string& name, const std::string& role) {
     return json::object{{"public_key", DemoPub(name)},
                         {"roles", json::array{json::value(role)}}};
