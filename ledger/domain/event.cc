@@ -56,7 +56,9 @@ Status ValidateData(EventType t, const json::object& d) {
     case EventType::kKeyRevoked:
       PARAPHE_RETURN_IF_ERROR(CheckNoUnknown(d, p, {"kid", "reason"}));
       PARAPHE_RETURN_IF_ERROR(GetKid(d, p, "kid").status());
-      if (d.contains("reason")) return GetSingleLineText(d, p, "reason").status();
+      if (d.contains("reason")) {
+        return GetSingleLineText(d, p, "reason").status();
+      }
       return Status::Ok();
     case EventType::kPartySigned:
       PARAPHE_RETURN_IF_ERROR(

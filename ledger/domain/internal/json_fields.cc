@@ -84,7 +84,9 @@ int32_t NextCodePoint(std::string_view s, size_t& i) {
 
 // What a forbidden code point is, or nullptr if it may appear in a text.
 const char* ForbiddenKind(int32_t cp, bool multi_line) {
-  if (cp == '\n' || cp == '\t') return multi_line ? nullptr : "control character";
+  if (cp == '\n' || cp == '\t') {
+    return multi_line ? nullptr : "control character";
+  }
   if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
     return "control character";
   }

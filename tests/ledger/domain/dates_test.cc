@@ -20,9 +20,9 @@ using testing::UtcMs;
 json::object Letter(const std::string& id, const std::string& purpose,
                     const std::string& from, const std::string& to,
                     const std::string& deposit) {
-  return {{"letter_id", id},        {"purpose", purpose},
-          {"from_party", from},     {"to_party", to},
-          {"deposit_date", deposit}, {"tracking_number", "1A-" + id},
+  return {{"letter_id", id},          {"purpose", purpose},
+          {"from_party", from},       {"to_party", to},
+          {"deposit_date", deposit},  {"tracking_number", "1A-" + id},
           {"content_sha256", Sha(id)}};
 }
 
@@ -72,39 +72,44 @@ TEST(DateBoundsTest, NothingDatedBeforeTheRegistration) {
 // convention retroactively and made the funder's next order fail.
 TEST(DateBoundsTest, BackdatedTerminationRecordedMonthsLaterIsRefused) {
   Harness h;
-  h.RegisterAndSign(RegOptions().WithEnd("2027-12-31").WithInstallments(
-      {{10000000, "AttributionNotified"}, {10000000, "InForce"}}));
+  h.RegisterAndSign(RegOptions()
+                        .WithEnd("2027-12-31")
+                        .WithInstallments({{10000000, "AttributionNotified"},
+                                           {10000000, "InForce"}}));
   ASSERT_TRUE(h.Notify("2026-02-20").ok());
   ASSERT_TRUE(h.Order("2026-03-05", "M1", 10000000).ok());
   h.recorded_at_ms = UtcMs("2026-12-01", 10);
   // Dated in February: 279 days before its recording, default bound 90.
-  Status st = h.Act("crpv-signatory", "LetterSent", "2026-02-25",
-                    Letter("T1", "termination", "crpv-paca", "metropole",
-                           "2026-02-25"));
+  Status st = h.Act(
+      "crpv-signatory", "LetterSent", "2026-02-25",
+      Letter("T1", "termination", "crpv-paca", "metropole", "2026-02-25"));
   EXPECT_VIOLATION(st, "date.recorded_too_late");
   EXPECT_EQ(st.message(),
             "date 2026-02-25 of LetterSent is 279 days before its recording "
             "on 2026-12-01 (Europe/Paris); the convention allows at most 90 "
             "(terms.max_recording_lag_days)");
   // Dated today but deposited in February: the deposit is bounded too.
-  st = h.Act("crpv-signatory", "LetterSent", "2026-12-01",
-             Letter("T1", "termination", "crpv-paca", "metropole", "2026-02-25"));
+  st = h.Act(
+      "crpv-signatory", "LetterSent", "2026-12-01",
+      Letter("T1", "termination", "crpv-paca", "metropole", "2026-02-25"));
   EXPECT_VIOLATION(st, "date.recorded_too_late");
-  EXPECT_NE(st.message().find("data.deposit_date 2026-02-25"), std::string::npos)
+  EXPECT_NE(st.message().find("data.deposit_date 2026-02-25"),
+            std::string::npos)
       << st.message();
   // Sent today, then a delivery backdated to February by the sender.
-  ASSERT_TRUE(h.Act("crpv-signatory", "LetterSent", "2026-12-01",
-                    Letter("T1", "termination", "crpv-paca", "metropole",
-                           "2026-12-01"))
-                  .ok());
+  ASSERT_TRUE(
+      h.Act("crpv-signatory", "LetterSent", "2026-12-01",
+            Letter("T1", "termination", "crpv-paca", "metropole", "2026-12-01"))
+          .ok());
   EXPECT_VIOLATION(h.Act("crpv-signatory", "LetterDelivered", "2026-12-01",
                          Delivered("T1", "2026-12-01")),
                    "letter.delivery_proof_required");
   json::object backdated = Delivered("T1", "2026-12-01", true);
   backdated["first_presentation_date"] = "2026-02-26";
   backdated["delivery_date"] = "2026-02-26";
-  EXPECT_VIOLATION(h.Act("crpv-signatory", "LetterDelivered", "2026-12-01", backdated),
-                   "date.recorded_too_late");  // first before letter.date_order
+  EXPECT_VIOLATION(
+      h.Act("crpv-signatory", "LetterDelivered", "2026-12-01", backdated),
+      "date.recorded_too_late");  // first before letter.date_order
   // The funder's next order still goes through: nothing took effect.
   EXPECT_EQ(Phase(h.state, D("2026-12-01")), "terminating");
   EXPECT_ACCEPTED(h.Order("2026-12-01", "M2", 10000000));
@@ -180,9 +185,10 @@ TEST(DateBoundsTest, NothingDatedBeforeWhatItDependsOn) {
   EXPECT_ACCEPTED(h.SignAmendment("crpv-signatory", "2026-09-15", 1));
   // Delivery before the letter was sent (the sent event is dated after the
   // deposit, the delivery event between the two).
-  ASSERT_TRUE(h.Act("crpv-signatory", "LetterSent", "2026-10-05",
-                    Letter("D1", "dispute", "crpv-paca", "metropole", "2026-10-01"))
-                  .ok());
+  ASSERT_TRUE(
+      h.Act("crpv-signatory", "LetterSent", "2026-10-05",
+            Letter("D1", "dispute", "crpv-paca", "metropole", "2026-10-01"))
+          .ok());
   EXPECT_VIOLATION(h.Act("metropole-clerk", "LetterDelivered", "2026-10-04",
                          Delivered("D1", "2026-10-03")),
                    "date.before_dependency");
@@ -203,13 +209,13 @@ TEST(DateBoundsTest, NothingDatedBeforeWhatItDependsOn) {
 TEST(DateBoundsTest, TerminationLetterDepositedUnderTheConventionInForce) {
   Harness h;
   h.RegisterAndSign({}, "2026-02-12");
-  EXPECT_VIOLATION(
-      h.Act("crpv-signatory", "LetterSent", "2026-02-13",
-            Letter("T1", "termination", "crpv-paca", "metropole", "2026-02-11")),
-      "convention.not_in_force");
-  EXPECT_ACCEPTED(
-      h.Act("crpv-signatory", "LetterSent", "2026-02-13",
-            Letter("T1", "termination", "crpv-paca", "metropole", "2026-02-12")));
+  EXPECT_VIOLATION(h.Act("crpv-signatory", "LetterSent", "2026-02-13",
+                         Letter("T1", "termination", "crpv-paca", "metropole",
+                                "2026-02-11")),
+                   "convention.not_in_force");
+  EXPECT_ACCEPTED(h.Act(
+      "crpv-signatory", "LetterSent", "2026-02-13",
+      Letter("T1", "termination", "crpv-paca", "metropole", "2026-02-12")));
 }
 
 TEST(DateBoundsTest, KeyRevocationNotBeforeItsRegistration) {
@@ -258,9 +264,11 @@ TEST(DateBoundsTest, InBoundsHistoryAcceptedWithItsLags) {
   EXPECT_EQ(events[5].at("date").as_string(), "2026-03-12");
   EXPECT_EQ(events[5].at("recorded_date").as_string(), "2026-06-10");
   EXPECT_EQ(events[5].at("recording_lag_days").as_int64(), 90);
-  EXPECT_EQ(j.at("signatures").as_array()[0].at("recording_lag_days").as_int64(), 19);
+  EXPECT_EQ(
+      j.at("signatures").as_array()[0].at("recording_lag_days").as_int64(), 19);
   EXPECT_EQ(j.at("attribution").at("recording_lag_days").as_int64(), 9);
-  const json::object& m = j.at("payment").at("mandats").as_array()[0].as_object();
+  const json::object& m =
+      j.at("payment").at("mandats").as_array()[0].as_object();
   EXPECT_EQ(m.at("ordered_recording_lag_days").as_int64(), 0);
   EXPECT_EQ(m.at("executed_recording_lag_days").as_int64(), 90);
   EXPECT_TRUE(m.at("suspended_recording_lag_days").is_null());

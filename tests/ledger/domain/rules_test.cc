@@ -65,7 +65,10 @@ TEST(StreamRulesTest, EventForAnotherConventionIsRejected) {
       {{"party", "metropole"}, {"signatory", "X"}, {"document_sha256", DocHash()}},
       1, "other-conv"));
   ASSERT_TRUE(e.ok());
-  auto r = Apply(h.state, *e, {2, testing::UtcMs("2026-02-01", 10), testing::DemoKid("metropole-signatory")}, h.ops);
+  auto r = Apply(h.state, *e,
+                 {2, testing::UtcMs("2026-02-01", 10),
+                  testing::DemoKid("metropole-signatory")},
+                 h.ops);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(r.status().rule(), "convention.mismatch");
 }
@@ -158,8 +161,9 @@ TEST(KeyRulesTest, ResolveSigningKey) {
   auto unknown = ResolveSigningKey(h.state, h.ops, *e, "nope");
   EXPECT_EQ(unknown.status().code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(unknown.status().rule(), "key.unknown");
-  auto op = ParseEvent(Harness::Payload("KeyRevoked", "2026-02-01", "operator",
-                                        "operator", {{"kid", testing::DemoKid("metropole-clerk")}}, 1));
+  auto op = ParseEvent(
+      Harness::Payload("KeyRevoked", "2026-02-01", "operator", "operator",
+                       {{"kid", testing::DemoKid("metropole-clerk")}}, 1));
   ASSERT_TRUE(op.ok());
   auto opk = ResolveSigningKey(h.state, h.ops, *op, testing::DemoKid("operator"));
   ASSERT_TRUE(opk.ok());

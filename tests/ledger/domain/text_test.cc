@@ -39,8 +39,8 @@ Status ParseStatus(const std::string& payload) {
 
 // The issue's forgery: a name that prints as a fake line of `paraphe status`.
 TEST(TextTest, SignatoryWithLineBreaksIsRefusedAtParse) {
-  Status st = ParseStatus(
-      Payload("PartySigned", Signed("X\n\nPhase: terminated")));
+  Status st =
+      ParseStatus(Payload("PartySigned", Signed("X\n\nPhase: terminated")));
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(st.message(),
             "field \"data.signatory\": control character U+000A is not "
@@ -58,18 +58,54 @@ std::vector<Forbidden> ForbiddenInEveryText() {
       {"NUL", std::string("a\0b", 3), "control character U+0000"},
       {"CR", "a\rb", "control character U+000D"},
       {"ESC (terminal sequences)", "a\x1b[2Jb", "control character U+001B"},
-      {"DEL", "a\x7f" "b", "control character U+007F"},
-      {"C1 NEL", "a\xc2\x85" "b", "control character U+0085"},
-      {"C1 CSI", "a\xc2\x9b" "b", "control character U+009B"},
-      {"LRE", "a\xe2\x80\xaa" "b", "bidirectional control U+202A"},
-      {"RLO", "a\xe2\x80\xae" "b", "bidirectional control U+202E"},
-      {"LRI", "a\xe2\x81\xa6" "b", "bidirectional control U+2066"},
-      {"PDI", "a\xe2\x81\xa9" "b", "bidirectional control U+2069"},
-      {"LRM", "a\xe2\x80\x8e" "b", "bidirectional control U+200E"},
-      {"RLM", "a\xe2\x80\x8f" "b", "bidirectional control U+200F"},
-      {"ALM", "a\xd8\x9c" "b", "bidirectional control U+061C"},
-      {"LINE SEPARATOR", "a\xe2\x80\xa8" "b", "line separator U+2028"},
-      {"PARAGRAPH SEPARATOR", "a\xe2\x80\xa9" "b", "line separator U+2029"},
+      {"DEL",
+       "a\x7f"
+       "b",
+       "control character U+007F"},
+      {"C1 NEL",
+       "a\xc2\x85"
+       "b",
+       "control character U+0085"},
+      {"C1 CSI",
+       "a\xc2\x9b"
+       "b",
+       "control character U+009B"},
+      {"LRE",
+       "a\xe2\x80\xaa"
+       "b",
+       "bidirectional control U+202A"},
+      {"RLO",
+       "a\xe2\x80\xae"
+       "b",
+       "bidirectional control U+202E"},
+      {"LRI",
+       "a\xe2\x81\xa6"
+       "b",
+       "bidirectional control U+2066"},
+      {"PDI",
+       "a\xe2\x81\xa9"
+       "b",
+       "bidirectional control U+2069"},
+      {"LRM",
+       "a\xe2\x80\x8e"
+       "b",
+       "bidirectional control U+200E"},
+      {"RLM",
+       "a\xe2\x80\x8f"
+       "b",
+       "bidirectional control U+200F"},
+      {"ALM",
+       "a\xd8\x9c"
+       "b",
+       "bidirectional control U+061C"},
+      {"LINE SEPARATOR",
+       "a\xe2\x80\xa8"
+       "b",
+       "line separator U+2028"},
+      {"PARAGRAPH SEPARATOR",
+       "a\xe2\x80\xa9"
+       "b",
+       "line separator U+2029"},
   };
 }
 
@@ -97,8 +133,8 @@ TEST(TextTest, MultiLineTextAllowsNewlineAndTabOnly) {
                                   "metropole", "committee"))
                   .ok());
   for (const auto& c : ForbiddenInEveryText()) {
-    Status st = ParseStatus(
-        Payload("CommitteeDecision", Decision(c.text), "metropole", "committee"));
+    Status st = ParseStatus(Payload("CommitteeDecision", Decision(c.text),
+                                    "metropole", "committee"));
     EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << c.name;
     EXPECT_EQ(st.message(), std::string("field \"data.decisions\": ") + c.what +
                                 " is not allowed in a multi-line text")
@@ -134,7 +170,9 @@ TEST(TextTest, InvalidUtf8IsRefused) {
 // Every text field of every type goes through one of the two checkers: an
 // RLO in each is refused with that field's path.
 TEST(TextTest, EveryTextFieldIsChecked) {
-  const std::string rlo = "a\xe2\x80\xae" "b";
+  const std::string rlo =
+      "a\xe2\x80\xae"
+      "b";
   struct Field {
     std::string type, party, role;
     json::object data;
@@ -144,24 +182,44 @@ TEST(TextTest, EveryTextFieldIsChecked) {
   std::vector<Field> fields = {
       {"PartySigned", "metropole", "signatory", Signed("X"), "signatory",
        "data.signatory"},
-      {"AttributionNotified", "metropole", "clerk",
-       {{"reference", "R"}, {"channel", "c"}}, "reference", "data.reference"},
-      {"AttributionNotified", "metropole", "clerk",
-       {{"reference", "R"}, {"channel", "c"}}, "channel", "data.channel"},
-      {"PaymentSuspended", "metropole", "finance",
-       {{"exercice", 2026}, {"mandat", "M-1"}, {"reason", "r"}}, "reason",
+      {"AttributionNotified",
+       "metropole",
+       "clerk",
+       {{"reference", "R"}, {"channel", "c"}},
+       "reference",
+       "data.reference"},
+      {"AttributionNotified",
+       "metropole",
+       "clerk",
+       {{"reference", "R"}, {"channel", "c"}},
+       "channel",
+       "data.channel"},
+      {"PaymentSuspended",
+       "metropole",
+       "finance",
+       {{"exercice", 2026}, {"mandat", "M-1"}, {"reason", "r"}},
+       "reason",
        "data.reason"},
-      {"KeyRevoked", "operator", "operator",
-       {{"kid", testing::DemoKid("metropole-clerk")}, {"reason", "r"}}, "reason",
+      {"KeyRevoked",
+       "operator",
+       "operator",
+       {{"kid", testing::DemoKid("metropole-clerk")}, {"reason", "r"}},
+       "reason",
        "data.reason"},
       {"CommitteeDecision", "metropole", "committee", Decision("d"),
        "decisions", "data.decisions"},
-      {"CourtReferral", "crpv-paca", "signatory",
-       {{"letter_id", "L1"}, {"court", "TA"}, {"case_number", "1"}}, "court",
-       "data.court"},
-      {"CourtReferral", "crpv-paca", "signatory",
+      {"CourtReferral",
+       "crpv-paca",
+       "signatory",
        {{"letter_id", "L1"}, {"court", "TA"}, {"case_number", "1"}},
-       "case_number", "data.case_number"},
+       "court",
+       "data.court"},
+      {"CourtReferral",
+       "crpv-paca",
+       "signatory",
+       {{"letter_id", "L1"}, {"court", "TA"}, {"case_number", "1"}},
+       "case_number",
+       "data.case_number"},
   };
   for (auto& f : fields) {
     f.data[f.key] = rlo;
@@ -182,8 +240,8 @@ TEST(TextTest, EveryTextFieldIsChecked) {
             "data.parties[1].name"}}) {
     json::object reg = testing::RegistrationData();
     mutate(reg);
-    Status st = ParseStatus(Harness::Payload("ConventionRegistered", "2026-01-20",
-                                             "operator", "operator", reg, 0));
+    Status st = ParseStatus(Harness::Payload(
+        "ConventionRegistered", "2026-01-20", "operator", "operator", reg, 0));
     EXPECT_NE(st.message().find("field \"" + path +
                                 "\": bidirectional control U+202E"),
               std::string::npos)
@@ -195,8 +253,10 @@ TEST(TextTest, EveryTextFieldIsChecked) {
 // ASCII per their grammar.
 TEST(TextTest, ReferencesAreAsciiPerTheirGrammar) {
   auto letter = [](const std::string& id, const std::string& tracking) {
-    return json::object{{"letter_id", id},          {"purpose", "dispute"},
-                        {"from_party", "crpv-paca"}, {"to_party", "metropole"},
+    return json::object{{"letter_id", id},
+                        {"purpose", "dispute"},
+                        {"from_party", "crpv-paca"},
+                        {"to_party", "metropole"},
                         {"deposit_date", "2026-03-01"},
                         {"tracking_number", tracking},
                         {"content_sha256", Sha(id)}};
@@ -204,40 +264,52 @@ TEST(TextTest, ReferencesAreAsciiPerTheirGrammar) {
   const std::string grammar =
       "must be 1-64 ASCII characters of [A-Za-z0-9._/-] and single spaces, "
       "starting and ending with a letter or digit";
-  EXPECT_TRUE(ParseStatus(Payload("LetterSent",
-                                  letter("LRAR-2026-CRPV-001", "1A 234 567 8901 2"),
-                                  "crpv-paca"))
-                  .ok());
+  EXPECT_TRUE(
+      ParseStatus(Payload("LetterSent",
+                          letter("LRAR-2026-CRPV-001", "1A 234 567 8901 2"),
+                          "crpv-paca"))
+          .ok());
   for (const std::string& bad :
        {std::string("LRAR-2026-CRPV-00\xef\xbc\x91"),  // fullwidth digit one
-        std::string("LR\xd0\x90R-001"),                 // Cyrillic A
-        std::string("LRAR-001\xe2\x80\x8b"),            // zero-width space
+        std::string("LR\xd0\x90R-001"),                // Cyrillic A
+        std::string("LRAR-001\xe2\x80\x8b"),           // zero-width space
         std::string("LRAR  001"), std::string(" LRAR-001"),
         std::string("LRAR-001 "), std::string("LRAR\t001"), std::string(""),
         std::string(65, 'A')}) {
-    Status st = ParseStatus(Payload("LetterSent", letter(bad, "T1"), "crpv-paca"));
+    Status st =
+        ParseStatus(Payload("LetterSent", letter(bad, "T1"), "crpv-paca"));
     EXPECT_EQ(st.message(), "field \"data.letter_id\": " + grammar) << bad;
   }
   Status tracking =
       ParseStatus(Payload("LetterSent", letter("L1", "1A\n2"), "crpv-paca"));
   EXPECT_EQ(tracking.message(), "field \"data.tracking_number\": " + grammar);
 
-  json::object order{{"exercice", 2026}, {"mandat", "2026-00451\xd0\x97"},
-                     {"bordereau", "B-1"}, {"amount_cents", 1},
+  json::object order{{"exercice", 2026},
+                     {"mandat", "2026-00451\xd0\x97"},
+                     {"bordereau", "B-1"},
+                     {"amount_cents", 1},
                      {"payee", "crpv-paca"}};
-  Status mandat = ParseStatus(Payload("PaymentOrdered", order, "metropole", "finance"));
+  Status mandat =
+      ParseStatus(Payload("PaymentOrdered", order, "metropole", "finance"));
   EXPECT_EQ(mandat.message(), "field \"data.mandat\": " + grammar);
   order["mandat"] = "2026-004512";
   order["bordereau"] = "2026/000318\x7f";
-  EXPECT_EQ(ParseStatus(Payload("PaymentOrdered", order, "metropole", "finance"))
-                .message(),
-            "field \"data.bordereau\": " + grammar);
-  json::object exec{{"exercice", 2026}, {"mandat", "2026-004512"},
-                    {"amount_cents", 1}, {"bank_reference", "BDF\xc2\xa0" "1"}};
-  EXPECT_EQ(ParseStatus(Payload("PaymentExecuted", exec, "metropole", "finance"))
-                .message(),
-            "field \"data.bank_reference\": " + grammar);
-  for (const char* type : {"LetterDelivered", "SettlementReached", "CourtReferral"}) {
+  EXPECT_EQ(
+      ParseStatus(Payload("PaymentOrdered", order, "metropole", "finance"))
+          .message(),
+      "field \"data.bordereau\": " + grammar);
+  json::object exec{{"exercice", 2026},
+                    {"mandat", "2026-004512"},
+                    {"amount_cents", 1},
+                    {"bank_reference",
+                     "BDF\xc2\xa0"
+                     "1"}};
+  EXPECT_EQ(
+      ParseStatus(Payload("PaymentExecuted", exec, "metropole", "finance"))
+          .message(),
+      "field \"data.bank_reference\": " + grammar);
+  for (const char* type :
+       {"LetterDelivered", "SettlementReached", "CourtReferral"}) {
     json::object d{{"letter_id", "L\xc3\xa9"}};
     Status st = ParseStatus(Payload(type, d, "crpv-paca"));
     EXPECT_EQ(st.message(), "field \"data.letter_id\": " + grammar) << type;
@@ -245,7 +317,8 @@ TEST(TextTest, ReferencesAreAsciiPerTheirGrammar) {
 }
 
 TEST(TextTest, KidIsAThumbprint) {
-  Status st = ParseStatus(Payload("KeyRevoked", {{"kid", "x"}}, "operator", "operator"));
+  Status st = ParseStatus(
+      Payload("KeyRevoked", {{"kid", "x"}}, "operator", "operator"));
   EXPECT_EQ(st.message(),
             "field \"data.kid\": must be a key id: an RFC 7638 thumbprint, 43 "
             "characters of base64url");
@@ -269,8 +342,7 @@ TEST(TextTest, EchoedNamesAreEscapedInMessages) {
   std::string bad_type = Harness::Payload("X\x1b[2J", "2026-03-05", "metropole",
                                           "signatory", Signed("X"), 3);
   st = ParseStatus(bad_type);
-  EXPECT_EQ(st.message(),
-            "field \"type\": unknown event type \"X\\x1b[2J\"");
+  EXPECT_EQ(st.message(), "field \"type\": unknown event type \"X\\x1b[2J\"");
 }
 
 }  // namespace
