@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "ledger/domain/internal/json_fields.h"
+
 namespace paraphe::ledger {
 namespace {
 
@@ -70,7 +72,7 @@ Date Date::FromYmd(int year, int month, int day) {
 Result<Date> Date::Parse(std::string_view s) {
   auto bad = [&]() {
     return InvalidArgument("expected a date YYYY-MM-DD, got \"" +
-                           std::string(s.substr(0, 40)) + "\"");
+                           internal::EscapeForMessage(s.substr(0, 40)) + "\"");
   };
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return bad();
   int parts[3] = {0, 0, 0};

@@ -343,6 +343,10 @@ TEST(TextTest, EchoedNamesAreEscapedInMessages) {
                                           "signatory", Signed("X"), 3);
   st = ParseStatus(bad_type);
   EXPECT_EQ(st.message(), "field \"type\": unknown event type \"X\\x1b[2J\"");
+  st = ParseStatus(Harness::Payload("PartySigned", "2026\n03-05", "metropole",
+                                    "signatory", Signed("X"), 3));
+  EXPECT_EQ(st.message(),
+            "field \"date\": expected a date YYYY-MM-DD, got \"2026\\x0a03-05\"");
 }
 
 }  // namespace
