@@ -245,6 +245,8 @@ TEST(DateBoundsTest, InBoundsHistoryAcceptedWithItsLags) {
   ASSERT_TRUE(h.Notify("2026-02-20").ok());                       // lag 9
   h.recorded_at_ms.reset();                                       // same day
   ASSERT_TRUE(h.Order("2026-03-05", "M1").ok());
+  h.recorded_at_ms = UtcMs("2026-06-11", 10);
+  EXPECT_VIOLATION(h.Execute("2026-03-12", "M1"), "date.recorded_too_late");
   h.recorded_at_ms = UtcMs("2026-06-10", 10);
   ASSERT_TRUE(h.Execute("2026-03-12", "M1").ok());  // lag 90: the default
   ASSERT_EQ(h.state.timeline.size(), 6u);
