@@ -136,6 +136,14 @@ Result<json::object> Ledger::RecordJson(const Record& r) const {
   if (ec)
     return DataLoss("seq " + std::to_string(r.seq) +
                     " holds a payload that is not JSON");
+  // Recording time minus business date, in Paris days (docs/EVENTS.md).
+  if (const json::value* d = payload.is_object() ? payload.get_object().if_contains("date")
+                                                 : nullptr;
+      d != nullptr && d->is_string()) {
+    if (auto date = Date::Parse(d->get_string()); date.ok()) {
+      o["recording_lag_days"] = RecordingLagDays(*date, r.recorded_at_ms);
+    }
+  }
   o["event"] = std::move(payload);
   return o;
 }

@@ -593,6 +593,7 @@ void VerifyRun::Replay(std::vector<Item>& items, bool speculative, ReplayOut& ou
       t.seq = pos;
       t.recorded_at_ms = it.leaf.recorded_at_ms;
       t.date = e.date.ToString();
+      t.recording_lag_days = RecordingLagDays(e.date, it.leaf.recorded_at_ms);
       t.type = e.type;
       t.party = e.actor_party;
       t.role = e.actor_role;

@@ -89,6 +89,7 @@ struct TimelineEntry {
   uint64_t seq = 0;
   int64_t recorded_at_ms = 0;
   std::string date;   // business date
+  int64_t recording_lag_days = 0;  // RecordingLagDays (calendar.h)
   std::string type;
   std::string party;
   std::string role;

@@ -97,10 +97,11 @@ void Convention(std::ostringstream& h, const ConventionSummary& c) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& t : c.timeline) {
     rows.push_back({std::to_string(t.seq), Esc(t.date), Esc(FormatTimestampMs(t.recorded_at_ms)),
-                    Esc(t.party + " / " + t.role), Esc(t.type), "<code>" + Esc(t.kid) + "</code>",
+                    std::to_string(t.recording_lag_days), Esc(t.party + " / " + t.role),
+                    Esc(t.type), "<code>" + Esc(t.kid) + "</code>",
                     t.ok ? "<span class=ok>ok</span>" : "<span class=bad>FAILED</span>"});
   }
-  Table(h, {"seq", "date", "recorded", "actor", "event", "key id", "check"}, rows);
+  Table(h, {"seq", "date", "recorded", "lag (days)", "actor", "event", "key id", "check"}, rows);
 
   if (!c.state.is_object()) {
     h << "</section>\n";

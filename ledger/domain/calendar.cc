@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "ledger/domain/internal/json_fields.h"
+
 namespace paraphe::ledger {
 namespace {
 
@@ -70,7 +72,7 @@ Date Date::FromYmd(int year, int month, int day) {
 Result<Date> Date::Parse(std::string_view s) {
   auto bad = [&]() {
     return InvalidArgument("expected a date YYYY-MM-DD, got \"" +
-                           std::string(s.substr(0, 40)) + "\"");
+                           internal::EscapeForMessage(s.substr(0, 40)) + "\"");
   };
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return bad();
   int parts[3] = {0, 0, 0};
@@ -125,6 +127,10 @@ Date ParisDateOf(int64_t unix_ms) {
                       unix_ms < LastSundayAt1Utc(y, 10);
   const int64_t local_ms = unix_ms + (summer ? 2 : 1) * kMsPerHour;
   return Date::FromDays(FloorDiv(local_ms, kMsPerDay));
+}
+
+int64_t RecordingLagDays(Date business_date, int64_t recorded_at_ms) {
+  return ParisDateOf(recorded_at_ms).days() - business_date.days();
 }
 
 Date EasterSunday(int year) {

@@ -63,6 +63,13 @@ int DaysInMonth(int year, int month);
 // Unix epoch.
 Date ParisDateOf(int64_t unix_ms);
 
+// The recording lag of an event: the Europe/Paris date of its recording time
+// minus its business date, in whole days (negative when the business date is
+// after the recording date, which the rules refuse as date.in_future). The
+// one computation used by the rules, the ledger's record view and the
+// verifier's timeline.
+int64_t RecordingLagDays(Date business_date, int64_t recorded_at_ms);
+
 // Easter Sunday (Gregorian computus).
 Date EasterSunday(int year);
 

@@ -60,39 +60,41 @@ Status ValidateData(EventType t, const json::object& d) {
       return GetRoles(d, p, "roles").status();
     case EventType::kKeyRevoked:
       PARAPHE_RETURN_IF_ERROR(CheckNoUnknown(d, p, {"kid", "reason"}));
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "kid").status());
-      if (d.contains("reason")) return GetText(d, p, "reason").status();
+      PARAPHE_RETURN_IF_ERROR(GetKid(d, p, "kid").status());
+      if (d.contains("reason")) {
+        return GetSingleLineText(d, p, "reason").status();
+      }
       return Status::Ok();
     case EventType::kPartySigned:
       PARAPHE_RETURN_IF_ERROR(
           CheckNoUnknown(d, p, {"party", "signatory", "document_sha256"}));
       PARAPHE_RETURN_IF_ERROR(GetId(d, p, "party").status());
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "signatory").status());
+      PARAPHE_RETURN_IF_ERROR(GetSingleLineText(d, p, "signatory").status());
       return GetHash(d, p, "document_sha256").status();
     case EventType::kAttributionNotified:
       PARAPHE_RETURN_IF_ERROR(CheckNoUnknown(d, p, {"reference", "channel"}));
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "reference").status());
-      return GetText(d, p, "channel").status();
+      PARAPHE_RETURN_IF_ERROR(GetSingleLineText(d, p, "reference").status());
+      return GetSingleLineText(d, p, "channel").status();
     case EventType::kPaymentOrdered:
       PARAPHE_RETURN_IF_ERROR(CheckNoUnknown(
           d, p, {"exercice", "mandat", "bordereau", "amount_cents", "payee"}));
       PARAPHE_RETURN_IF_ERROR(GetInt(d, p, "exercice", 1000, 9999).status());
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "mandat").status());
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "bordereau").status());
+      PARAPHE_RETURN_IF_ERROR(GetReference(d, p, "mandat").status());
+      PARAPHE_RETURN_IF_ERROR(GetReference(d, p, "bordereau").status());
       PARAPHE_RETURN_IF_ERROR(GetAmount(d, p, "amount_cents").status());
       return GetId(d, p, "payee").status();
     case EventType::kPaymentExecuted:
       PARAPHE_RETURN_IF_ERROR(CheckNoUnknown(
           d, p, {"exercice", "mandat", "amount_cents", "bank_reference"}));
       PARAPHE_RETURN_IF_ERROR(GetInt(d, p, "exercice", 1000, 9999).status());
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "mandat").status());
+      PARAPHE_RETURN_IF_ERROR(GetReference(d, p, "mandat").status());
       PARAPHE_RETURN_IF_ERROR(GetAmount(d, p, "amount_cents").status());
-      return GetText(d, p, "bank_reference").status();
+      return GetReference(d, p, "bank_reference").status();
     case EventType::kPaymentSuspended:
       PARAPHE_RETURN_IF_ERROR(CheckNoUnknown(d, p, {"exercice", "mandat", "reason"}));
       PARAPHE_RETURN_IF_ERROR(GetInt(d, p, "exercice", 1000, 9999).status());
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "mandat").status());
-      return GetText(d, p, "reason").status();
+      PARAPHE_RETURN_IF_ERROR(GetReference(d, p, "mandat").status());
+      return GetSingleLineText(d, p, "reason").status();
     case EventType::kCommitteeDecision:
       for (const auto& kv : d) {
         std::string_view k = kv.key();
@@ -101,7 +103,7 @@ Status ValidateData(EventType t, const json::object& d) {
         if (!known) return FieldError(p, k, "unknown field");
       }
       PARAPHE_RETURN_IF_ERROR(GetHash(d, p, "minutes_sha256").status());
-      return GetText(d, p, "decisions").status();
+      return GetMultiLineText(d, p, "decisions").status();
     case EventType::kAmendmentProposed: {
       PARAPHE_RETURN_IF_ERROR(
           CheckNoUnknown(d, p, {"number", "document_sha256", "changes"}));
@@ -133,19 +135,23 @@ Status ValidateData(EventType t, const json::object& d) {
           d, p,
           {"letter_id", "purpose", "from_party", "to_party", "deposit_date",
            "tracking_number", "content_sha256"}));
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "letter_id").status());
+      PARAPHE_RETURN_IF_ERROR(GetReference(d, p, "letter_id").status());
       PARAPHE_RETURN_IF_ERROR(
           GetEnum(d, p, "purpose", {"dispute", "termination"}).status());
       PARAPHE_RETURN_IF_ERROR(GetId(d, p, "from_party").status());
       PARAPHE_RETURN_IF_ERROR(GetId(d, p, "to_party").status());
       PARAPHE_RETURN_IF_ERROR(GetDate(d, p, "deposit_date").status());
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "tracking_number").status());
+      PARAPHE_RETURN_IF_ERROR(GetReference(d, p, "tracking_number").status());
       return GetHash(d, p, "content_sha256").status();
     case EventType::kLetterDelivered: {
       PARAPHE_RETURN_IF_ERROR(CheckNoUnknown(
           d, p,
-          {"letter_id", "first_presentation_date", "outcome", "delivery_date"}));
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "letter_id").status());
+          {"letter_id", "first_presentation_date", "outcome", "delivery_date",
+           "proof_sha256"}));
+      PARAPHE_RETURN_IF_ERROR(GetReference(d, p, "letter_id").status());
+      if (d.contains("proof_sha256")) {
+        PARAPHE_RETURN_IF_ERROR(GetHash(d, p, "proof_sha256").status());
+      }
       PARAPHE_RETURN_IF_ERROR(GetDate(d, p, "first_presentation_date").status());
       PARAPHE_ASSIGN_OR_RETURN(
           std::string outcome,
@@ -162,20 +168,20 @@ Status ValidateData(EventType t, const json::object& d) {
     case EventType::kSettlementReached:
       PARAPHE_RETURN_IF_ERROR(
           CheckNoUnknown(d, p, {"letter_id", "party", "settlement_sha256"}));
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "letter_id").status());
+      PARAPHE_RETURN_IF_ERROR(GetReference(d, p, "letter_id").status());
       PARAPHE_RETURN_IF_ERROR(GetId(d, p, "party").status());
       return GetHash(d, p, "settlement_sha256").status();
     case EventType::kCourtReferral:
       PARAPHE_RETURN_IF_ERROR(
           CheckNoUnknown(d, p, {"letter_id", "court", "case_number"}));
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "letter_id").status());
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "court").status());
-      return GetText(d, p, "case_number").status();
+      PARAPHE_RETURN_IF_ERROR(GetReference(d, p, "letter_id").status());
+      PARAPHE_RETURN_IF_ERROR(GetSingleLineText(d, p, "court").status());
+      return GetSingleLineText(d, p, "case_number").status();
     case EventType::kLedgerGenesis: {
       PARAPHE_RETURN_IF_ERROR(
           CheckNoUnknown(d, p, {"origin", "verifier_key", "operator_keys"}));
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "origin").status());
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "verifier_key").status());
+      PARAPHE_RETURN_IF_ERROR(GetSingleLineText(d, p, "origin").status());
+      PARAPHE_RETURN_IF_ERROR(GetSingleLineText(d, p, "verifier_key").status());
       PARAPHE_ASSIGN_OR_RETURN(const json::array* keys, GetArray(d, p, "operator_keys"));
       if (keys->empty() || keys->size() > kMaxGenesisOperatorKeys) {
         return FieldError(p, "operator_keys",
@@ -192,11 +198,11 @@ Status ValidateData(EventType t, const json::object& d) {
     case EventType::kOperatorKeyRegistered:
       PARAPHE_RETURN_IF_ERROR(CheckNoUnknown(d, p, {"public_key", "holder"}));
       PARAPHE_RETURN_IF_ERROR(GetPublicKey(d, p, "public_key").status());
-      return GetText(d, p, "holder").status();
+      return GetSingleLineText(d, p, "holder").status();
     case EventType::kOperatorKeyRevoked:
       PARAPHE_RETURN_IF_ERROR(CheckNoUnknown(d, p, {"kid", "reason"}));
-      PARAPHE_RETURN_IF_ERROR(GetText(d, p, "kid").status());
-      return GetText(d, p, "reason").status();
+      PARAPHE_RETURN_IF_ERROR(GetKid(d, p, "kid").status());
+      return GetSingleLineText(d, p, "reason").status();
   }
   return Internal("unhandled event type");
 }
@@ -269,7 +275,8 @@ Result<Event> ParseEvent(std::string_view payload) {
   if (!kind) {
     return FieldError("", "type",
                       "unknown event type \"" +
-                          std::string(type->get_string().subview(0, 64)) + "\"");
+                          EscapeForMessage(type->get_string().subview(0, 64)) +
+                          "\"");
   }
   e.kind = *kind;
   e.type = std::string(EventTypeName(*kind));

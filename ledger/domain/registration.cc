@@ -25,8 +25,8 @@ Result<RegisteredParty> ParseParty(const json::value& v,
   if (p.info.id == kOperatorParty) {
     return FieldError(path, "id", "\"operator\" is reserved for the ledger operator");
   }
-  PARAPHE_ASSIGN_OR_RETURN(p.info.name, GetText(o, path, "name"));
-  PARAPHE_ASSIGN_OR_RETURN(p.info.siren, GetText(o, path, "siren"));
+  PARAPHE_ASSIGN_OR_RETURN(p.info.name, GetSingleLineText(o, path, "name"));
+  PARAPHE_ASSIGN_OR_RETURN(p.info.siren, GetSingleLineText(o, path, "siren"));
   if (p.info.siren.size() != 9 ||
       p.info.siren.find_first_not_of("0123456789") != std::string::npos) {
     return FieldError(path, "siren", "must be exactly 9 digits");
@@ -53,7 +53,7 @@ Status ParseTerms(const json::object& o, Registration& r) {
       o, path,
       {"end_date", "funder", "installments", "dispute_amicable_days",
        "termination_notice_months", "extend_to_working_day",
-       "letter_reference"}));
+       "letter_reference", "max_recording_lag_days"}));
   PARAPHE_ASSIGN_OR_RETURN(r.end_date, GetDate(o, path, "end_date"));
   PARAPHE_ASSIGN_OR_RETURN(r.funder, GetId(o, path, "funder"));
   PARAPHE_ASSIGN_OR_RETURN(const json::array* inst,
@@ -89,6 +89,12 @@ Status ParseTerms(const json::object& o, Registration& r) {
         r.letter_reference,
         GetEnum(o, path, "letter_reference", {"delivery", "first_presentation"}));
   }
+  if (o.contains("max_recording_lag_days")) {
+    PARAPHE_ASSIGN_OR_RETURN(
+        r.max_recording_lag_days,
+        GetInt(o, path, "max_recording_lag_days", 0,
+               kMaxMaxRecordingLagDays));
+  }
   return Status::Ok();
 }
 
@@ -101,7 +107,7 @@ Result<Registration> ParseRegistration(const json::object& data) {
       {"title", "document_sha256", "currency", "amount_cents", "parties",
        "terms"}));
   Registration r;
-  PARAPHE_ASSIGN_OR_RETURN(r.title, GetText(data, path, "title"));
+  PARAPHE_ASSIGN_OR_RETURN(r.title, GetSingleLineText(data, path, "title"));
   PARAPHE_ASSIGN_OR_RETURN(r.document_sha256,
                            GetHash(data, path, "document_sha256"));
   PARAPHE_ASSIGN_OR_RETURN(r.currency, GetEnum(data, path, "currency", {"EUR"}));

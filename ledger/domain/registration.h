@@ -40,6 +40,7 @@ struct Registration {
   int64_t termination_notice_months = 6;
   bool extend_to_working_day = false;
   std::string letter_reference = "delivery";
+  int64_t max_recording_lag_days = kDefaultMaxRecordingLagDays;
 };
 
 // Validates and converts `data` of a ConventionRegistered event.

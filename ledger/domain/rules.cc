@@ -94,6 +94,77 @@ Status CheckSigner(const ConventionState& s, const LedgerState& ledger,
   return Status::Ok();
 }
 
+// The dates an event asserts about the past, with the path naming each: its
+// business date and, for registered letters, the postal dates in `data`
+// (which set the deadlines of Art. 6 and 7, so they are bounded like the
+// business date).
+std::vector<std::pair<std::string_view, Date>> FactDates(const Event& e) {
+  std::vector<std::pair<std::string_view, Date>> out = {{"date", e.date}};
+  if (e.kind == EventType::kLetterSent ||
+      e.kind == EventType::kLetterDelivered) {
+    for (std::string_view path :
+         {"data.deposit_date", "data.first_presentation_date",
+          "data.delivery_date"}) {
+      if (auto d = e.OptDate(path.substr(5))) out.emplace_back(path, *d);
+    }
+  }
+  return out;
+}
+
+// The lag bound that applies to `e`: the registration's own for a
+// ConventionRegistered (ParseEvent checked its range), else the state's.
+int64_t MaxRecordingLag(const ConventionState& before, const Event& e) {
+  if (e.kind != EventType::kConventionRegistered) {
+    return before.max_recording_lag_days;
+  }
+  const auto* terms = e.data.if_contains("terms");
+  const auto* max = terms && terms->is_object()
+                        ? terms->get_object().if_contains("max_recording_lag_days")
+                        : nullptr;
+  return max && max->is_int64() ? max->get_int64()
+                                : kDefaultMaxRecordingLagDays;
+}
+
+// date.in_future, date.before_registration, date.recorded_too_late (rules.h).
+Status CheckDates(const ConventionState& before, const Event& e,
+                  const EventContext& ctx) {
+  const Date recorded = ParisDateOf(ctx.recorded_at_ms);
+  if (e.date > recorded) {
+    return RuleViolation("date.in_future",
+                         "event dated " + e.date.ToString() +
+                             " but recorded on " + recorded.ToString() +
+                             " (Europe/Paris)");
+  }
+  const auto facts = FactDates(e);
+  if (e.kind != EventType::kConventionRegistered) {
+    for (const auto& [field, d] : facts) {
+      if (d < before.registered_date) {
+        return RuleViolation(
+            "date.before_registration",
+            std::string(field) + " " + d.ToString() + " of " + e.type +
+                " (seq " + std::to_string(ctx.seq) +
+                ") is before the convention's registration (seq " +
+                std::to_string(before.registered_seq) + ", dated " +
+                before.registered_date.ToString() + ")");
+      }
+    }
+  }
+  const int64_t max = MaxRecordingLag(before, e);
+  for (const auto& [field, d] : facts) {
+    const int64_t lag = RecordingLagDays(d, ctx.recorded_at_ms);
+    if (lag > max) {
+      return RuleViolation(
+          "date.recorded_too_late",
+          std::string(field) + " " + d.ToString() + " of " + e.type +
+              " is " + std::to_string(lag) + " days before its recording on " +
+              recorded.ToString() +
+              " (Europe/Paris); the convention allows at most " +
+              std::to_string(max) + " (terms.max_recording_lag_days)");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ApplyTyped(ConventionState& s, const Event& e, const EventContext& ctx,
                   const LedgerState& ledger) {
   using namespace internal;  // NOLINT
@@ -149,8 +220,10 @@ Status RequireInForce(const ConventionState& s, Date date) {
   if (date < *s.effective_date) {
     return RuleViolation("convention.not_in_force",
                          "the convention is in force only from " +
-                             s.effective_date->ToString() + "; event dated " +
-                             date.ToString());
+                             s.effective_date->ToString() +
+                             " (the last party's signature, seq " +
+                             std::to_string(s.effective_seq.value_or(0)) +
+                             "); dated " + date.ToString());
   }
   return Status::Ok();
 }
@@ -171,6 +244,17 @@ Status RequireNotEnded(const ConventionState& s, Date date) {
                              date.ToString());
   }
   return Status::Ok();
+}
+
+Status RequireNotBefore(const Event& e, const EventContext& ctx,
+                        std::string_view dep, uint64_t dep_seq, Date dep_date) {
+  if (e.date >= dep_date) return Status::Ok();
+  return RuleViolation("date.before_dependency",
+                       e.type + " (seq " + std::to_string(ctx.seq) +
+                           ") dated " + e.date.ToString() + " is before the " +
+                           std::string(dep) + " it depends on (seq " +
+                           std::to_string(dep_seq) + ", dated " +
+                           dep_date.ToString() + ")");
 }
 
 }  // namespace internal
@@ -232,13 +316,7 @@ Status ApplyInPlace(ConventionState& s, const Event& e, const EventContext& ctx,
                   "version.conflict");
   }
   PARAPHE_RETURN_IF_ERROR(CheckSigner(before, ledger, e, ctx.kid, ctx.seq));
-  const Date recorded = ParisDateOf(ctx.recorded_at_ms);
-  if (e.date > recorded) {
-    return RuleViolation("date.in_future",
-                         "event dated " + e.date.ToString() +
-                             " but recorded on " + recorded.ToString() +
-                             " (Europe/Paris)");
-  }
+  PARAPHE_RETURN_IF_ERROR(CheckDates(before, e, ctx));
   PARAPHE_RETURN_IF_ERROR(ApplyTyped(s, e, ctx, ledger));
   if (s.last_event_date && e.date < *s.last_event_date) {
     s.late_recorded.push_back(ctx.seq);
@@ -246,6 +324,9 @@ Status ApplyInPlace(ConventionState& s, const Event& e, const EventContext& ctx,
   if (!s.last_event_date || e.date > *s.last_event_date) {
     s.last_event_date = e.date;
   }
+  const Date recorded = ParisDateOf(ctx.recorded_at_ms);
+  s.timeline.push_back(EventTiming{ctx.seq, e.type, e.date, recorded,
+                                   RecordingLagDays(e.date, ctx.recorded_at_ms)});
   ++s.version;
   return Status::Ok();
 }

@@ -11,11 +11,19 @@
 //   2. signer: key.unknown, key.revoked (kUnauthenticated), key.wrong_party,
 //      key.missing_role, role.not_allowed, role.funder_only
 //      (kPermissionDenied);
-//   3. date.in_future (kRuleViolation): the business date is after the Paris
-//      date of the recording time;
-//   4. the type's own rules (kRuleViolation).
+//   3. dates (kRuleViolation): date.in_future (the business date is after
+//      the Paris date of the recording time), date.before_registration (the
+//      business date, or a letter's postal date, is before the
+//      registration's), date.recorded_too_late (one of those dates is more
+//      than terms.max_recording_lag_days before the Paris recording date;
+//      a registration is bounded by its own terms);
+//   4. the type's own rules (kRuleViolation), among them the dates of what
+//      the event depends on: date.before_dependency, and the older
+//      convention.not_in_force, payment.before_notification,
+//      payment.executed_before_order, letter.date_order, court.too_early.
 // An accepted event dated before the latest business date already seen is
-// kept and its seq listed in ConventionState::late_recorded.
+// kept and its seq listed in ConventionState::late_recorded; every accepted
+// event's recording lag is appended to ConventionState::timeline.
 //
 // Apply is deterministic: a pure function of its arguments (no clock, no
 // I/O), so replaying the log reproduces the state exactly.

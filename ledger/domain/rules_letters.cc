@@ -70,7 +70,8 @@ Status ApplyLetterSent(ConventionState& s, const Event& e,
                      " is after the event date " + e.date.ToString());
   }
   if (l.purpose == "termination") {
-    PARAPHE_RETURN_IF_ERROR(RequireInForce(s, e.date));
+    // Deposited, not only recorded, under the convention in force.
+    PARAPHE_RETURN_IF_ERROR(RequireInForce(s, l.deposit_date));
     PARAPHE_RETURN_IF_ERROR(RequireNotEnded(s, e.date));
     if (s.termination) {
       return RuleViolation("termination.duplicate",
@@ -111,12 +112,28 @@ Status ApplyLetterDelivered(ConventionState& s, const Event& e,
                              "\" was already recorded at seq " +
                              std::to_string(l->delivery->seq));
   }
+  // The recipient's word on receipt binds the recipient; the sender's word
+  // on it would set the recipient's deadlines on the sender's say-so, so the
+  // sender must commit to the postal proof (docs/EVENTS.md).
+  if (e.actor_party == l->from_party && !e.Has("proof_sha256")) {
+    return RuleViolation("letter.delivery_proof_required",
+                         "the sender \"" + e.actor_party +
+                             "\" may attest the delivery of letter \"" + id +
+                             "\" only with data.proof_sha256, the SHA-256 of "
+                             "the postal proof (the signed return receipt, or "
+                             "the returned letter when unclaimed or refused)");
+  }
+  PARAPHE_RETURN_IF_ERROR(
+      RequireNotBefore(e, ctx, "LetterSent of letter \"" + id + "\"",
+                       l->sent_seq, l->sent_date));
   Delivery d;
   d.first_presentation_date = e.DateField("first_presentation_date");
   d.outcome = e.Str("outcome");
   d.delivery_date = e.OptDate("delivery_date");
   d.recorded_date = e.date;
   d.seq = ctx.seq;
+  d.attested_by = e.actor_party;
+  d.proof_sha256 = e.Str("proof_sha256");
   if (d.first_presentation_date < l->deposit_date) {
     return DateOrder("first presentation " +
                      d.first_presentation_date.ToString() +
@@ -167,6 +184,11 @@ Status ApplyLetterDelivered(ConventionState& s, const Event& e,
 Status ApplySettlement(ConventionState& s, const Event& e,
                        const EventContext& ctx) {
   PARAPHE_ASSIGN_OR_RETURN(Dispute * d, DisputeOf(s, e));
+  if (const Letter* l = FindLetter(s, d->letter_id)) {
+    PARAPHE_RETURN_IF_ERROR(RequireNotBefore(
+        e, ctx, "LetterSent of dispute letter \"" + l->id + "\"", l->sent_seq,
+        l->sent_date));
+  }
   if (e.Str("party") != e.actor_party) {
     return RuleViolation("signature.party_mismatch",
                          "actor \"" + e.actor_party +
@@ -219,6 +241,11 @@ Status ApplyCourtReferral(ConventionState& s, const Event& e,
                          "the delivery of dispute letter \"" + d->letter_id +
                              "\" is not recorded; the amicable period has not "
                              "started (Art. 6)");
+  }
+  if (const Letter* l = FindLetter(s, d->letter_id); l && l->delivery) {
+    PARAPHE_RETURN_IF_ERROR(RequireNotBefore(
+        e, ctx, "LetterDelivered of dispute letter \"" + l->id + "\"",
+        l->delivery->seq, l->delivery->recorded_date));
   }
   if (e.date <= *d->amicable_end) {
     return RuleViolation("court.too_early",

@@ -40,6 +40,8 @@ Status ApplyAttribution(ConventionState& s, const Event& e,
                          "the attribution was already notified at seq " +
                              std::to_string(s.attribution->seq));
   }
+  // The attribution is notified under a convention in force.
+  PARAPHE_RETURN_IF_ERROR(RequireInForce(s, e.date));
   PARAPHE_RETURN_IF_ERROR(RequireNotEnded(s, e.date));
   s.attribution = Attribution{e.Str("reference"), e.Str("channel"),
                               e.actor_party, e.date, ctx.seq};
@@ -78,11 +80,28 @@ Status ApplyPaymentOrdered(ConventionState& s, const Event& e,
                          "(Art. 2: paid in one payment)");
   }
   const Installment& inst = s.installments[next];
-  if (inst.trigger == "AttributionNotified" &&
-      (!s.attribution || s.attribution->date > e.date)) {
+  if (inst.trigger == "AttributionNotified" && !s.attribution) {
     return RuleViolation("payment.before_notification",
                          "the installment is payable only after the "
-                         "notification of attribution (Art. 2)");
+                         "notification of attribution (Art. 2), which is "
+                         "not recorded");
+  }
+  if (inst.trigger == "AttributionNotified" && s.attribution->date > e.date) {
+    return RuleViolation("payment.before_notification",
+                         "the installment is payable only after the "
+                         "notification of attribution (Art. 2) of " +
+                             s.attribution->date.ToString() + " (seq " +
+                             std::to_string(s.attribution->seq) +
+                             "); order (seq " + std::to_string(ctx.seq) +
+                             ") dated " + e.date.ToString());
+  }
+  // An order replacing a suspended one depends on that suspension.
+  for (const Mandat& m : s.mandats) {
+    if (m.installment == next && m.suspended && m.suspended_date) {
+      PARAPHE_RETURN_IF_ERROR(RequireNotBefore(
+          e, ctx, "PaymentSuspended of " + MandatName(m.exercice, m.number),
+          *m.suspended_seq, *m.suspended_date));
+    }
   }
   const int64_t amount = e.Int("amount_cents");
   if (amount != inst.amount_cents) {
@@ -127,8 +146,10 @@ Status ApplyPaymentExecuted(ConventionState& s, const Event& e,
   if (e.date < m->ordered_date) {
     return RuleViolation("payment.executed_before_order",
                          name + " was ordered on " +
-                             m->ordered_date.ToString() +
-                             "; execution dated " + e.date.ToString());
+                             m->ordered_date.ToString() + " (seq " +
+                             std::to_string(m->ordered_seq) +
+                             "); execution (seq " + std::to_string(ctx.seq) +
+                             ") dated " + e.date.ToString());
   }
   PARAPHE_RETURN_IF_ERROR(RequireNotEnded(s, e.date));
   const int64_t amount = e.Int("amount_cents");
@@ -164,6 +185,8 @@ Status ApplyPaymentSuspended(ConventionState& s, const Event& e,
                          name + " was already suspended at seq " +
                              std::to_string(*m->suspended_seq));
   }
+  PARAPHE_RETURN_IF_ERROR(RequireNotBefore(e, ctx, "PaymentOrdered of " + name,
+                                           m->ordered_seq, m->ordered_date));
   m->suspended = true;
   m->suspension_reason = e.Str("reason");
   m->suspended_date = e.date;

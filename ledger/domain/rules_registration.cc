@@ -53,6 +53,7 @@ Status ApplyRegistration(ConventionState& s, const Event& e,
   s.termination_notice_months = r.termination_notice_months;
   s.extend_to_working_day = r.extend_to_working_day;
   s.letter_reference = r.letter_reference;
+  s.max_recording_lag_days = r.max_recording_lag_days;
   for (const auto& p : r.parties) {
     s.parties.push_back(p.info);
     for (const auto& k : p.keys) {
@@ -94,6 +95,10 @@ Status ApplyKeyRevoked(ConventionState& s, const Event& e,
     return RuleViolation("key.already_revoked",
                          "key \"" + kid + "\" was already revoked at seq " +
                              std::to_string(*it->second.revoked_seq));
+  }
+  if (const EventTiming* reg = FindEventTiming(s, it->second.registered_seq)) {
+    PARAPHE_RETURN_IF_ERROR(RequireNotBefore(
+        e, ctx, reg->type + " of key \"" + kid + "\"", reg->seq, reg->date));
   }
   it->second.revoked_seq = ctx.seq;
   it->second.revocation_reason = e.Str("reason");

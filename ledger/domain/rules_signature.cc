@@ -148,6 +148,9 @@ Status ApplyAmendmentSigned(ConventionState& s, const Event& e,
                              "'s document " + it->document_sha256 +
                              " (Art. 5)");
   }
+  PARAPHE_RETURN_IF_ERROR(RequireNotBefore(
+      e, ctx, "AmendmentProposed of amendment " + std::to_string(number),
+      it->proposed_seq, it->proposed_date));
   PARAPHE_RETURN_IF_ERROR(RequireInForce(s, e.date));
   PARAPHE_RETURN_IF_ERROR(RequireNotEnded(s, e.date));
   it->signatures.push_back(SignatureRecord{e.actor_party, "",

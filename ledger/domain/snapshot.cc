@@ -1,6 +1,7 @@
 #include "ledger/domain/snapshot.h"
 
 #include <sstream>
+#include <stdexcept>
 
 #include <cereal/archives/portable_binary.hpp>
 #include <cereal/types/map.hpp>
@@ -18,13 +19,14 @@ CEREAL_CLASS_VERSION(paraphe::ledger::SignatureRecord, 1)
 CEREAL_CLASS_VERSION(paraphe::ledger::Attribution, 1)
 CEREAL_CLASS_VERSION(paraphe::ledger::Mandat, 1)
 CEREAL_CLASS_VERSION(paraphe::ledger::Amendment, 1)
-CEREAL_CLASS_VERSION(paraphe::ledger::Delivery, 1)
+CEREAL_CLASS_VERSION(paraphe::ledger::Delivery, 2)
 CEREAL_CLASS_VERSION(paraphe::ledger::Letter, 1)
 CEREAL_CLASS_VERSION(paraphe::ledger::CourtReferralRecord, 1)
 CEREAL_CLASS_VERSION(paraphe::ledger::Dispute, 1)
 CEREAL_CLASS_VERSION(paraphe::ledger::Termination, 1)
 CEREAL_CLASS_VERSION(paraphe::ledger::CommitteeDecisionRecord, 1)
-CEREAL_CLASS_VERSION(paraphe::ledger::ConventionState, 1)
+CEREAL_CLASS_VERSION(paraphe::ledger::EventTiming, 1)
+CEREAL_CLASS_VERSION(paraphe::ledger::ConventionState, 2)
 
 
 namespace paraphe::ledger {
@@ -68,7 +70,8 @@ void serialize(A& ar, Amendment& a, std::uint32_t) {
 template <class A>
 void serialize(A& ar, Delivery& d, std::uint32_t) {
   ar(d.first_presentation_date, d.outcome, d.delivery_date, d.reference_date,
-     d.reference_basis, d.recorded_date, d.seq);
+     d.reference_basis, d.recorded_date, d.seq, d.attested_by,
+     d.proof_sha256);
 }
 template <class A>
 void serialize(A& ar, Letter& l, std::uint32_t) {
@@ -95,7 +98,20 @@ void serialize(A& ar, CommitteeDecisionRecord& c, std::uint32_t) {
   ar(c.minutes_sha256, c.decisions, c.party, c.date, c.seq);
 }
 template <class A>
-void serialize(A& ar, ConventionState& s, std::uint32_t) {
+void serialize(A& ar, EventTiming& t, std::uint32_t) {
+  ar(t.seq, t.type, t.date, t.recorded_date, t.recording_lag_days);
+}
+// Version 2 added the recording lag bound, the timeline and who attested a
+// delivery. A version 1 snapshot cannot be completed without the log, so it
+// is refused (kDataLoss) and the reader replays from the start: a snapshot is
+// only a cache.
+template <class A>
+void serialize(A& ar, ConventionState& s, std::uint32_t version) {
+  if (version < 2) {
+    throw std::runtime_error("snapshot format version " +
+                             std::to_string(version) +
+                             " predates version 2; replay the log instead");
+  }
   ar(s.version, s.id, s.title, s.document_sha256, s.currency, s.funder,
      s.registered_date, s.registered_seq, s.parties);
   ar(s.original_amount_cents, s.amount_cents, s.installments,
@@ -104,6 +120,7 @@ void serialize(A& ar, ConventionState& s, std::uint32_t) {
   ar(s.signatures, s.effective_date, s.effective_seq, s.attribution, s.mandats,
      s.committee_decisions, s.amendments, s.letters, s.disputes,
      s.termination, s.keys, s.late_recorded, s.last_event_date);
+  ar(s.max_recording_lag_days, s.timeline);
 }
 
 namespace {

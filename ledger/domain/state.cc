@@ -41,6 +41,13 @@ const Dispute* FindDispute(const ConventionState& s,
   return nullptr;
 }
 
+const EventTiming* FindEventTiming(const ConventionState& s, uint64_t seq) {
+  auto it = std::lower_bound(
+      s.timeline.begin(), s.timeline.end(), seq,
+      [](const EventTiming& t, uint64_t q) { return t.seq < q; });
+  return it != s.timeline.end() && it->seq == seq ? &*it : nullptr;
+}
+
 int64_t OrderedCents(const ConventionState& s) {
   int64_t sum = 0;
   for (const auto& m : s.mandats) {

@@ -28,6 +28,12 @@ namespace paraphe::ledger {
 inline constexpr char kOperatorParty[] = "operator";
 inline constexpr char kOperatorRole[] = "operator";
 
+// Recording lag bound (terms.max_recording_lag_days, docs/EVENTS.md): the
+// default when the registration does not set one, and the largest value a
+// registration may set.
+inline constexpr int64_t kDefaultMaxRecordingLagDays = 90;
+inline constexpr int64_t kMaxMaxRecordingLagDays = 36500;
+
 struct KeyEntry {
   std::string kid;         // RFC 7638 thumbprint, computed, never trusted
   std::string public_key;  // 32 raw bytes
@@ -113,8 +119,10 @@ struct Delivery {
   std::optional<Date> delivery_date;
   Date reference_date;  // the date deadlines count from (per policy)
   std::string reference_basis;  // "delivery" or "first_presentation"
-  Date recorded_date;
+  Date recorded_date;  // business date of the LetterDelivered event
   uint64_t seq = 0;
+  std::string attested_by;   // party that recorded it: sender or recipient
+  std::string proof_sha256;  // postal proof; empty when the recipient attests
   friend bool operator==(const Delivery&, const Delivery&) = default;
 };
 
@@ -180,6 +188,17 @@ struct CommitteeDecisionRecord {
                          const CommitteeDecisionRecord&) = default;
 };
 
+// One applied event's dates: its business date, the Europe/Paris date it was
+// recorded on and the difference (RecordingLagDays, calendar.h).
+struct EventTiming {
+  uint64_t seq = 0;
+  std::string type;
+  Date date;
+  Date recorded_date;
+  int64_t recording_lag_days = 0;
+  friend bool operator==(const EventTiming&, const EventTiming&) = default;
+};
+
 struct ConventionState {
   uint64_t version = 0;  // number of events applied; 0 = stream empty
 
@@ -203,6 +222,7 @@ struct ConventionState {
   int64_t termination_notice_months = 6;
   bool extend_to_working_day = false;
   std::string letter_reference = "delivery";  // or "first_presentation"
+  int64_t max_recording_lag_days = kDefaultMaxRecordingLagDays;
 
   // Signatures and entry into force.
   std::vector<SignatureRecord> signatures;
@@ -220,6 +240,7 @@ struct ConventionState {
   std::map<std::string, KeyEntry> keys;  // by kid
   std::vector<uint64_t> late_recorded;   // seqs dated before an earlier event
   std::optional<Date> last_event_date;   // latest business date seen
+  std::vector<EventTiming> timeline;     // every applied event, in seq order
 
   friend bool operator==(const ConventionState&,
                          const ConventionState&) = default;
@@ -233,6 +254,8 @@ const Amendment* FindAmendment(const ConventionState& s, int64_t number);
 const Letter* FindLetter(const ConventionState& s, std::string_view id);
 const Dispute* FindDispute(const ConventionState& s,
                            std::string_view letter_id);
+// The timing of the event applied at `seq` (binary search of the timeline).
+const EventTiming* FindEventTiming(const ConventionState& s, uint64_t seq);
 
 // Money views. Ordered counts unsuspended mandats (executed or not).
 int64_t OrderedCents(const ConventionState& s);

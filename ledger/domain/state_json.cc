@@ -18,18 +18,38 @@ json::value Opt(const std::optional<T>& v) {
   return v ? json::value(*v) : json::value(nullptr);
 }
 
-json::object SignatureJson(const SignatureRecord& r) {
+// The recording lag of the event at `seq`, or null.
+json::value Lag(const ConventionState& s, std::optional<uint64_t> seq) {
+  const EventTiming* t = seq ? FindEventTiming(s, *seq) : nullptr;
+  return t ? json::value(t->recording_lag_days) : json::value(nullptr);
+}
+
+json::object SignatureJson(const ConventionState& s, const SignatureRecord& r) {
   json::object o{{"party", r.party},
                  {"document_sha256", r.document_sha256},
                  {"date", r.date.ToString()},
-                 {"seq", r.seq}};
+                 {"seq", r.seq},
+                 {"recording_lag_days", Lag(s, r.seq)}};
   if (!r.signatory.empty()) o["signatory"] = r.signatory;
   return o;
 }
 
-json::array Signatures(const std::vector<SignatureRecord>& v) {
+json::array Signatures(const ConventionState& s,
+                       const std::vector<SignatureRecord>& v) {
   json::array a;
-  for (const auto& r : v) a.push_back(SignatureJson(r));
+  for (const auto& r : v) a.push_back(SignatureJson(s, r));
+  return a;
+}
+
+json::array TimelineJson(const ConventionState& s) {
+  json::array a;
+  for (const auto& t : s.timeline) {
+    a.push_back(json::object{{"seq", t.seq},
+                             {"type", t.type},
+                             {"date", t.date.ToString()},
+                             {"recorded_date", t.recorded_date.ToString()},
+                             {"recording_lag_days", t.recording_lag_days}});
+  }
   return a;
 }
 
@@ -55,12 +75,15 @@ json::object PaymentJson(const ConventionState& s, Date at) {
         {"status", status},
         {"ordered_date", m.ordered_date.ToString()},
         {"ordered_seq", m.ordered_seq},
+        {"ordered_recording_lag_days", Lag(s, m.ordered_seq)},
         {"executed_date", OptDate(m.executed_date)},
         {"executed_seq", Opt(m.executed_seq)},
+        {"executed_recording_lag_days", Lag(s, m.executed_seq)},
         {"bank_reference", m.executed ? json::value(m.bank_reference)
                                       : json::value(nullptr)},
         {"suspended_date", OptDate(m.suspended_date)},
         {"suspended_seq", Opt(m.suspended_seq)},
+        {"suspended_recording_lag_days", Lag(s, m.suspended_seq)},
         {"suspension_reason", m.suspended ? json::value(m.suspension_reason)
                                           : json::value(nullptr)}});
   }
@@ -100,6 +123,7 @@ json::array LettersJson(const ConventionState& s) {
                    {"content_sha256", l.content_sha256},
                    {"sent_date", l.sent_date.ToString()},
                    {"sent_seq", l.sent_seq},
+                   {"sent_recording_lag_days", Lag(s, l.sent_seq)},
                    {"delivery", nullptr}};
     if (l.delivery) {
       const Delivery& d = *l.delivery;
@@ -110,7 +134,12 @@ json::array LettersJson(const ConventionState& s) {
           {"reference_date", d.reference_date.ToString()},
           {"reference_basis", d.reference_basis},
           {"recorded_date", d.recorded_date.ToString()},
-          {"seq", d.seq}};
+          {"seq", d.seq},
+          {"recording_lag_days", Lag(s, d.seq)},
+          {"attested_by", d.attested_by},
+          {"proof_sha256", d.proof_sha256.empty()
+                               ? json::value(nullptr)
+                               : json::value(d.proof_sha256)}};
     }
     a.push_back(std::move(o));
   }
@@ -138,7 +167,8 @@ json::array DisputesJson(const ConventionState& s, Date at) {
                            {"court", d.court->court},
                            {"case_number", d.court->case_number},
                            {"date", d.court->date.ToString()},
-                           {"seq", d.court->seq}};
+                           {"seq", d.court->seq},
+                           {"recording_lag_days", Lag(s, d.court->seq)}};
     }
     a.push_back(json::object{
         {"letter_id", d.letter_id},
@@ -151,7 +181,7 @@ json::array DisputesJson(const ConventionState& s, Date at) {
         {"court_possible_from",
          d.amicable_end ? json::value(d.amicable_end->AddDays(1).ToString())
                         : json::value(nullptr)},
-        {"settlements", Signatures(d.settlements)},
+        {"settlements", Signatures(s, d.settlements)},
         {"settled", d.settled_seq.has_value()},
         {"settled_date", OptDate(d.settled_date)},
         {"settled_seq", Opt(d.settled_seq)},
@@ -177,6 +207,7 @@ boost::json::value StateToJson(const ConventionState& s,
   o["funder"] = s.funder;
   o["registered_date"] = s.registered_date.ToString();
   o["registered_seq"] = s.registered_seq;
+  o["registered_recording_lag_days"] = Lag(s, s.registered_seq);
   json::array parties;
   for (const auto& p : s.parties) {
     parties.push_back(
@@ -191,8 +222,9 @@ boost::json::value StateToJson(const ConventionState& s,
       {"dispute_amicable_days", s.dispute_amicable_days},
       {"termination_notice_months", s.termination_notice_months},
       {"extend_to_working_day", s.extend_to_working_day},
-      {"letter_reference", s.letter_reference}};
-  o["signatures"] = Signatures(s.signatures);
+      {"letter_reference", s.letter_reference},
+      {"max_recording_lag_days", s.max_recording_lag_days}};
+  o["signatures"] = Signatures(s, s.signatures);
   o["effective_date"] = OptDate(s.effective_date);
   o["effective_seq"] = Opt(s.effective_seq);
   o["end_date"] = s.end_date.ToString();
@@ -201,7 +233,9 @@ boost::json::value StateToJson(const ConventionState& s,
                                     {"channel", s.attribution->channel},
                                     {"party", s.attribution->party},
                                     {"date", s.attribution->date.ToString()},
-                                    {"seq", s.attribution->seq}};
+                                    {"seq", s.attribution->seq},
+                                    {"recording_lag_days",
+                                     Lag(s, s.attribution->seq)}};
   } else {
     o["attribution"] = nullptr;
   }
@@ -212,7 +246,8 @@ boost::json::value StateToJson(const ConventionState& s,
                                      {"decisions", c.decisions},
                                      {"party", c.party},
                                      {"date", c.date.ToString()},
-                                     {"seq", c.seq}});
+                                     {"seq", c.seq},
+                                     {"recording_lag_days", Lag(s, c.seq)}});
   }
   o["committee_decisions"] = std::move(committee);
   json::array amendments;
@@ -227,7 +262,8 @@ boost::json::value StateToJson(const ConventionState& s,
         {"proposed_by", a.proposed_by},
         {"proposed_date", a.proposed_date.ToString()},
         {"proposed_seq", a.proposed_seq},
-        {"signatures", Signatures(a.signatures)},
+        {"proposed_recording_lag_days", Lag(s, a.proposed_seq)},
+        {"signatures", Signatures(s, a.signatures)},
         {"effective", a.effective_seq.has_value()},
         {"effective_date", OptDate(a.effective_date)},
         {"effective_seq", Opt(a.effective_seq)}});
@@ -262,6 +298,7 @@ boost::json::value StateToJson(const ConventionState& s,
   for (uint64_t q : s.late_recorded) late.push_back(q);
   o["late_recorded_seqs"] = std::move(late);
   o["last_event_date"] = OptDate(s.last_event_date);
+  o["events"] = TimelineJson(s);
   return o;
 }
 

@@ -103,6 +103,8 @@ std::string TestConvention::Registration(const crypto::PrivateKey& operator_key,
   terms["termination_notice_months"] = 6;
   terms["extend_to_working_day"] = true;
   terms["letter_reference"] = "delivery";
+  // Recorded on the wall clock, months or years after these 2026 dates.
+  terms["max_recording_lag_days"] = 36500;
   boost::json::object data;
   data["title"] = title;
   data["document_sha256"] = document_sha256;

@@ -103,6 +103,21 @@ TEST_F(LedgerSubmitTest, WholeExampleHistoryIsAcceptedAndReplays) {
   EXPECT_TRUE(*replayed == *state);
 }
 
+// Every record the ledger serves shows its recording lag (issue 12): the
+// example history was recorded at once on 2026-11-26.
+TEST_F(LedgerSubmitTest, RecordJsonShowsTheRecordingLag) {
+  OpenLedger();
+  SubmitAll();
+  auto rec = ledger_->Entry(4);  // PaymentOrdered dated 2026-03-05
+  ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+  auto j = ledger_->RecordJson(*rec);
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  EXPECT_EQ(j->at("recording_lag_days").as_int64(), 266);
+  auto state = ledger_->State(Convention());
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->timeline.at(4).recording_lag_days, 266);
+}
+
 TEST_F(LedgerSubmitTest, ResubmittingTheSameJwsReturnsTheOriginalReceipt) {
   OpenLedger();
   SubmitAll();

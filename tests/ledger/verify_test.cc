@@ -713,7 +713,9 @@ TEST_F(VerifyTest, HtmlReportShowsIdentityTimelinePaymentsAndVerdict) {
   ASSERT_EQ(c.timeline.size(), 14u);
   EXPECT_EQ(c.timeline[4].type, "PaymentOrdered");
   EXPECT_EQ(c.timeline[4].date, "2026-03-05");
+  EXPECT_EQ(c.timeline[4].recording_lag_days, 266);  // recorded 2026-11-26
   std::string html = RenderVerifyReportHtml(r);
+  EXPECT_THAT(html, HasSubstr("<th>lag (days)</th>"));
   EXPECT_THAT(html, HasSubstr("<!DOCTYPE html>"));
   EXPECT_THAT(html, HasSubstr("VERIFIED"));
   EXPECT_THAT(html, HasSubstr(kOrigin));

@@ -84,7 +84,9 @@ std::string RegistrationJws(const std::string& convention) {
                     {"dispute_amicable_days", 30},
                     {"termination_notice_months", 6},
                     {"extend_to_working_day", true},
-                    {"letter_reference", "delivery"}}}};
+                    {"letter_reference", "delivery"},
+                    // Recorded on the wall clock, long after these dates.
+                    {"max_recording_lag_days", 36500}}}};
   json::object payload{{"type", "ConventionRegistered"},
                        {"convention", convention},
                        {"expected_version", 0},

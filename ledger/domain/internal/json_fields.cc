@@ -1,6 +1,7 @@
 #include "ledger/domain/internal/json_fields.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 
 #include <boost/json/array.hpp>
@@ -22,8 +23,8 @@ std::string FieldPath(std::string_view path, std::string_view key) {
 
 Status FieldError(std::string_view path, std::string_view key,
                   std::string_view what) {
-  return InvalidArgument("field \"" + FieldPath(path, key) + "\": " +
-                         std::string(what));
+  return InvalidArgument("field \"" + EscapeForMessage(FieldPath(path, key)) +
+                         "\": " + std::string(what));
 }
 
 Status CheckNoUnknown(const json::object& o, std::string_view path,
@@ -48,19 +49,165 @@ Result<const json::value*> Get(const json::object& o, std::string_view path,
 
 }  // namespace
 
-Result<std::string> GetText(const json::object& o, std::string_view path,
-                            std::string_view key) {
+namespace {
+
+// Decodes one UTF-8 sequence at s[i]; returns the code point and advances i,
+// or returns -1 for an invalid sequence (bad lead or continuation byte,
+// overlong form, surrogate, above U+10FFFF, truncated).
+int32_t NextCodePoint(std::string_view s, size_t& i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) {
+    ++i;
+    return b0;
+  }
+  int len = 0;
+  int32_t cp = 0;
+  int32_t min = 0;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    return -1;
+  }
+  if (i + len > s.size()) return -1;
+  for (int k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) return -1;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+  i += len;
+  return cp;
+}
+
+// What a forbidden code point is, or nullptr if it may appear in a text.
+const char* ForbiddenKind(int32_t cp, bool multi_line) {
+  if (cp == '\n' || cp == '\t') {
+    return multi_line ? nullptr : "control character";
+  }
+  if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
+    return "control character";
+  }
+  if (cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+      (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+    return "bidirectional control";
+  }
+  if (cp == 0x2028 || cp == 0x2029) return "line separator";
+  return nullptr;
+}
+
+std::string CodePointName(int32_t cp) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
+  return buf;
+}
+
+Result<std::string> GetTextOfClass(const json::object& o, std::string_view path,
+                                   std::string_view key, bool multi_line) {
   PARAPHE_ASSIGN_OR_RETURN(const json::value* v, Get(o, path, key));
   if (!v->is_string()) return FieldError(path, key, "must be a string");
   std::string_view s = v->get_string();
   if (s.empty()) return FieldError(path, key, "must not be empty");
   if (s.size() > 2000) return FieldError(path, key, "longer than 2000 bytes");
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) < 0x20) {
-      if (c != '\n' && c != '\t') {
-        return FieldError(path, key, "contains a control character");
-      }
+  PARAPHE_RETURN_IF_ERROR(CheckText(s, FieldPath(path, key), multi_line));
+  return std::string(s);
+}
+
+}  // namespace
+
+Status CheckText(std::string_view s, std::string_view field, bool multi_line) {
+  const char* text_class = multi_line ? "a multi-line" : "a single-line";
+  for (size_t i = 0; i < s.size();) {
+    const size_t at = i;
+    const int32_t cp = NextCodePoint(s, i);
+    if (cp < 0) {
+      return InvalidArgument("field \"" + std::string(field) +
+                             "\": invalid UTF-8 at byte " + std::to_string(at));
     }
+    if (const char* kind = ForbiddenKind(cp, multi_line)) {
+      return InvalidArgument("field \"" + std::string(field) + "\": " + kind +
+                             " " + CodePointName(cp) +
+                             " is not allowed in " + text_class + " text");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::string> GetSingleLineText(const json::object& o,
+                                      std::string_view path,
+                                      std::string_view key) {
+  return GetTextOfClass(o, path, key, /*multi_line=*/false);
+}
+
+Result<std::string> GetMultiLineText(const json::object& o,
+                                     std::string_view path,
+                                     std::string_view key) {
+  return GetTextOfClass(o, path, key, /*multi_line=*/true);
+}
+
+std::string EscapeForMessage(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b >= 0x20 && b < 0x7F) {
+      out += c;
+    } else {
+      out += "\\x";
+      out += kHex[b >> 4];
+      out += kHex[b & 0xF];
+    }
+  }
+  return out;
+}
+
+bool IsValidReference(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+  };
+  if (!alnum(s.front()) || !alnum(s.back())) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (alnum(c) || c == '.' || c == '_' || c == '-' || c == '/') continue;
+    if (c == ' ' && s[i - 1] != ' ') continue;
+    return false;
+  }
+  return true;
+}
+
+Result<std::string> GetReference(const json::object& o, std::string_view path,
+                                 std::string_view key) {
+  PARAPHE_ASSIGN_OR_RETURN(const json::value* v, Get(o, path, key));
+  if (!v->is_string()) return FieldError(path, key, "must be a string");
+  std::string_view s = v->get_string();
+  if (!IsValidReference(s)) {
+    return FieldError(path, key,
+                      "must be 1-64 ASCII characters of [A-Za-z0-9._/-] and "
+                      "single spaces, starting and ending with a letter or "
+                      "digit");
+  }
+  return std::string(s);
+}
+
+Result<std::string> GetKid(const json::object& o, std::string_view path,
+                           std::string_view key) {
+  PARAPHE_ASSIGN_OR_RETURN(const json::value* v, Get(o, path, key));
+  if (!v->is_string()) return FieldError(path, key, "must be a string");
+  std::string_view s = v->get_string();
+  const bool ok =
+      s.size() == 43 && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               (c >= '0' && c <= '9') || c == '-' || c == '_';
+      });
+  if (!ok) {
+    return FieldError(path, key,
+                      "must be a key id: an RFC 7638 thumbprint, 43 "
+                      "characters of base64url");
   }
   return std::string(s);
 }

@@ -18,6 +18,13 @@ namespace paraphe::ledger::internal {
 Status RequireInForce(const ConventionState& s, Date date);
 Status RequireNotEnded(const ConventionState& s, Date date);
 
+// date.before_dependency unless `e` is dated on or after `dep_date`, the
+// business date of the event it depends on (`dep`, e.g. "PaymentOrdered of
+// mandat 7 of exercice 2026", recorded at `dep_seq`). The message names both
+// events' seqs and dates.
+Status RequireNotBefore(const Event& e, const EventContext& ctx,
+                        std::string_view dep, uint64_t dep_seq, Date dep_date);
+
 // rules_registration.cc: ConventionRegistered, KeyRegistered, KeyRevoked.
 Status ApplyRegistration(ConventionState& s, const Event& e,
                          const EventContext& ctx, const LedgerState& ledger);

@@ -84,6 +84,7 @@ struct RegOptions {
       {20000000, "AttributionNotified"}};
   int64_t amount_cents = 20000000;
   bool third_party = false;  // adds "etat" with key etat-signatory
+  std::optional<int64_t> max_recording_lag_days;  // absent: the default
 
   RegOptions& WithEnd(std::string d) { end_date = std::move(d); return *this; }
   RegOptions& WithExtend(bool e) { extend = e; return *this; }
@@ -97,6 +98,10 @@ struct RegOptions {
     return *this;
   }
   RegOptions& WithThirdParty() { third_party = true; return *this; }
+  RegOptions& WithMaxLag(int64_t days) {
+    max_recording_lag_days = days;
+    return *this;
+  }
 };
 
 inline json::object RegistrationData(const RegOptions& o = {}) {
@@ -111,6 +116,9 @@ inline json::object RegistrationData(const RegOptions& o = {}) {
                      {"termination_notice_months", 6},
                      {"extend_to_working_day", o.extend}};
   if (o.letter_reference) terms["letter_reference"] = *o.letter_reference;
+  if (o.max_recording_lag_days) {
+    terms["max_recording_lag_days"] = *o.max_recording_lag_days;
+  }
   auto key = [](const std::string& name, const std::string& role) {
     return json::object{{"public_key", DemoPub(name)},
                         {"roles", json::array{json::value(role)}}};
@@ -160,9 +168,10 @@ inline constexpr char kConvention[] = "conv-test";
 // Applies events to one convention, committing each accepted one.
 class Harness {
  public:
-  // Recording time used for the date.in_future rule; far ahead by default so
-  // that tests about 2027/2028 dates are not rejected for being early.
-  int64_t recorded_at_ms = UtcMs("2030-01-01", 12);
+  // Recording time of the next events. Unset (the default): each event is
+  // recorded on its own business date, at 10:00 UTC (the same day in
+  // Paris), so its recording lag is 0; tests of the date rules set it.
+  std::optional<int64_t> recorded_at_ms;
   ConventionState state;
   uint64_t next_seq = 1;
   LedgerState ops = DemoOperators();
@@ -190,7 +199,8 @@ class Harness {
     auto e = ParseEvent(Payload(type, date, party, role, data,
                                 version.value_or(state.version)));
     if (!e.ok()) return e.status();
-    EventContext ctx{next_seq, recorded_at_ms, DemoKid(key)};
+    EventContext ctx{next_seq, recorded_at_ms.value_or(UtcMs(date, 10)),
+                     DemoKid(key)};
     auto r = Apply(state, *e, ctx, ops);
     if (!r.ok()) return r.status();
     state = std::move(r).value();

@@ -165,8 +165,18 @@ TEST(LetterRulesTest, LetterChecks) {
                          {{"letter_id", "L1"}, {"party", "crpv-paca"},
                           {"settlement_sha256", testing::Sha("s")}}),
                    "signature.party_mismatch");
-  EXPECT_ACCEPTED(h.Deliver("L1", "2026-03-02", "2026-03-02", "delivered",
-                            std::nullopt, "crpv-signatory"));
+  // The sender attests the delivery only with the postal proof's hash.
+  EXPECT_VIOLATION(h.Deliver("L1", "2026-03-02", "2026-03-02", "delivered",
+                             std::nullopt, "crpv-signatory"),
+                   "letter.delivery_proof_required");
+  EXPECT_ACCEPTED(h.Act("crpv-signatory", "LetterDelivered", "2026-03-02",
+                        {{"letter_id", "L1"},
+                         {"first_presentation_date", "2026-03-02"},
+                         {"outcome", "delivered"},
+                         {"delivery_date", "2026-03-02"},
+                         {"proof_sha256", testing::Sha("avis L1")}}));
+  EXPECT_EQ(h.state.letters[0].delivery->attested_by, "crpv-paca");
+  EXPECT_EQ(h.state.letters[0].delivery->proof_sha256, testing::Sha("avis L1"));
   EXPECT_VIOLATION(h.Deliver("L1", "2026-03-02", "2026-03-02"),
                    "letter.already_delivered");
 }
@@ -175,7 +185,6 @@ TEST(LetterRulesTest, LetterChecks) {
 TEST(TerminationRulesTest, SixMonthsDateToDateClampedThenPaymentsAndAmendmentsStop) {
   for (bool extend : {false, true}) {
     Harness h;
-    h.recorded_at_ms = testing::UtcMs("2040-01-01");
     h.RegisterAndSign(testing::RegOptions().WithEnd("2030-12-31").WithExtend(extend));
     ASSERT_TRUE(h.Notify("2026-02-20").ok());
     EXPECT_VIOLATION(h.SendLetter("crpv-signatory", "2031-01-01", "T0", "termination"),

@@ -13,10 +13,15 @@ using testing::Harness;
 TEST(PaymentRulesTest, NothingOrderedBeforeInForce) {
   Harness h;
   ASSERT_TRUE(h.Register().ok());
-  ASSERT_TRUE(h.Notify("2026-02-01").ok());
+  // The attribution is notified under a convention in force (issue 12: a
+  // notification used to be accepted before any signature).
+  EXPECT_VIOLATION(h.Notify("2026-02-01"), "convention.not_in_force");
   ASSERT_TRUE(h.Sign("metropole-signatory", "2026-02-10").ok());
+  EXPECT_VIOLATION(h.Notify("2026-02-11"), "convention.not_in_force");
   EXPECT_VIOLATION(h.Order("2026-02-11", "M1"), "convention.not_in_force");
   ASSERT_TRUE(h.Sign("crpv-signatory", "2026-02-12").ok());
+  EXPECT_VIOLATION(h.Notify("2026-02-11"), "convention.not_in_force");
+  ASSERT_TRUE(h.Notify("2026-02-12").ok());
   EXPECT_VIOLATION(h.Order("2026-02-11", "M1"), "convention.not_in_force");
   EXPECT_ACCEPTED(h.Order("2026-02-12", "M1"));
 }

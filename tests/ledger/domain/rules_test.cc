@@ -65,7 +65,10 @@ TEST(StreamRulesTest, EventForAnotherConventionIsRejected) {
       {{"party", "metropole"}, {"signatory", "X"}, {"document_sha256", DocHash()}},
       1, "other-conv"));
   ASSERT_TRUE(e.ok());
-  auto r = Apply(h.state, *e, {2, h.recorded_at_ms, testing::DemoKid("metropole-signatory")}, h.ops);
+  auto r = Apply(h.state, *e,
+                 {2, testing::UtcMs("2026-02-01", 10),
+                  testing::DemoKid("metropole-signatory")},
+                 h.ops);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(r.status().rule(), "convention.mismatch");
 }
@@ -158,8 +161,9 @@ TEST(KeyRulesTest, ResolveSigningKey) {
   auto unknown = ResolveSigningKey(h.state, h.ops, *e, "nope", UINT64_MAX);
   EXPECT_EQ(unknown.status().code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(unknown.status().rule(), "key.unknown");
-  auto op = ParseEvent(Harness::Payload("KeyRevoked", "2026-02-01", "operator",
-                                        "operator", {{"kid", "x"}}, 1));
+  auto op = ParseEvent(
+      Harness::Payload("KeyRevoked", "2026-02-01", "operator", "operator",
+                       {{"kid", testing::DemoKid("metropole-clerk")}}, 1));
   ASSERT_TRUE(op.ok());
   auto opk = ResolveSigningKey(h.state, h.ops, *op, testing::DemoKid("operator"), UINT64_MAX);
   ASSERT_TRUE(opk.ok());
@@ -187,7 +191,8 @@ TEST(KeyRulesTest, RevokedKeySignsNothingAfterwardButEarlierEventsStand) {
   EXPECT_VIOLATION(h.Act("operator", "KeyRevoked", "2026-02-22",
                          {{"kid", testing::DemoKid("metropole-clerk")}}),
                    "key.already_revoked");
-  EXPECT_VIOLATION(h.Act("operator", "KeyRevoked", "2026-02-22", {{"kid", "zz"}}),
+  EXPECT_VIOLATION(h.Act("operator", "KeyRevoked", "2026-02-22",
+                         {{"kid", testing::DemoKid("nobody")}}),
                    "key.target_unknown");
 }
 
@@ -218,7 +223,7 @@ TEST(DateRulesTest, FutureDateRejectedAgainstParisRecordingDay) {
   Harness h;
   // Recorded at 2026-11-26 23:30 UTC = 2026-11-27 00:30 in Paris (CET).
   h.recorded_at_ms = testing::UtcMs("2026-11-26", 23, 30);
-  ASSERT_TRUE(h.Register().ok());
+  ASSERT_TRUE(h.Register({}, "2026-11-20").ok());
   EXPECT_VIOLATION(h.Sign("metropole-signatory", "2026-11-28"), "date.in_future");
   EXPECT_ACCEPTED(h.Sign("metropole-signatory", "2026-11-27"));
   // 22:59 UTC is still 26 November in Paris.

@@ -129,6 +129,28 @@ TEST(SnapshotTest, EmptyAndRegisteredStatesRoundTrip) {
   EXPECT_EQ(*r, h.state);
 }
 
+// A version 1 snapshot (before the recording lag and the timeline) cannot be
+// completed without the log: it is refused, and readers replay instead.
+TEST(SnapshotTest, Version1SnapshotIsRefused) {
+  Harness h;
+  h.RegisterAndSign();
+  const std::string good = EncodeSnapshot(h.state);
+  // "PRPHSNP1" | endianness byte | ConventionState class version (uint32)
+  // | ... | SHA-256 of the archive.
+  std::string archive = good.substr(8, good.size() - 8 - 32);
+  ASSERT_EQ(archive.substr(1, 4), std::string("\x02\x00\x00\x00", 4));
+  archive[1] = '\x01';
+  const std::string v1 =
+      "PRPHSNP1" + archive +
+      std::string(crypto::HashBytes(crypto::Sha256(archive)));
+  auto r = DecodeSnapshot(v1);
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(r.status().message().find("snapshot format version 1 predates "
+                                      "version 2"),
+            std::string::npos)
+      << r.status().message();
+}
+
 TEST(SnapshotTest, GarbageIsDataLossNeverACrash) {
   Harness h = RandomHistory(7, 80);
   const std::string good = EncodeSnapshot(h.state);
