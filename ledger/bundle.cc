@@ -149,12 +149,12 @@ Status WriteBundle(const Ledger& ledger, std::ostream& out, const BundleProgress
   PARAPHE_ASSIGN_OR_RETURN(crypto::NoteVerifier verifier,
                            crypto::NoteVerifier::FromVerifierKey(ledger.verifier_key()));
   PARAPHE_ASSIGN_OR_RETURN(std::string note, ledger.Checkpoint());
-  auto body = verifier.Open(note);
-  if (!body.ok()) {
-    return DataLoss("the latest checkpoint does not verify with the ledger's key: " +
-                    body.status().message());
+  auto opened = crypto::OpenCheckpoint(verifier, note);
+  if (!opened.ok()) {
+    return DataLoss("the latest checkpoint does not open with the ledger's key: " +
+                    opened.status().message());
   }
-  PARAPHE_ASSIGN_OR_RETURN(crypto::Checkpoint cp, crypto::Checkpoint::Parse(*body));
+  const crypto::Checkpoint cp = std::move(*opened);
 
   Bundle header;
   header.origin = cp.origin;

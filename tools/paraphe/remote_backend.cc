@@ -132,15 +132,12 @@ class RemoteBackend : public Backend {
                       verifier.status().message());
     }
     PARAPHE_ASSIGN_OR_RETURN(std::string note, Checkpoint());
-    auto body = verifier->Open(note);
-    if (!body.ok()) {
+    auto cp = crypto::OpenCheckpoint(*verifier, note);
+    if (!cp.ok()) {
       return DataLoss(
-          "the latest checkpoint does not verify with the "
-          "server's key: " +
-          body.status().message());
+          "the latest checkpoint does not open with the server's key: " +
+          cp.status().message());
     }
-    auto cp = crypto::Checkpoint::Parse(*body);
-    if (!cp.ok()) return DataLoss("checkpoint: " + cp.status().message());
     ledger::Bundle header;
     header.origin = cp->origin;
     header.verifier_key = vkey;
