@@ -268,31 +268,44 @@ void Ledger::Impl::Aborted() { staged.clear(); }
 // ------------------------------------------------------------------ Submit
 
 void Ledger::SubmitAsync(std::string jws_text, std::function<void(Result<Receipt>)> done) {
+  // Retry is always safe: bytes already in the log get their original
+  // receipt whatever happened since (the key revoked, the rules or limits
+  // tightened, the convention moved on). So no check below may refuse them.
+  // Every refusal before the writer consults the idempotency index first;
+  // what passes these checks meets the writer's own idempotency check, which
+  // runs before its rule check. Looking up only on refusal costs the happy
+  // path nothing, and cannot miss: an original committed before the refusing
+  // check read the state is in the index by the time we look.
+  auto refuse = [&](Status st) {
+    auto original = impl_->log->FindAppended(jws_text);
+    if (original.ok() && original->has_value()) return done(std::move(**original));
+    done(std::move(st));
+  };
   if (jws_text.size() > crypto::kMaxJwsBytes) {
-    done(ResourceExhausted("the event is " + std::to_string(jws_text.size()) +
-                           " bytes, over the " + std::to_string(crypto::kMaxJwsBytes) +
-                           "-byte limit"));
-    return;
+    return refuse(ResourceExhausted("the event is " + std::to_string(jws_text.size()) +
+                                    " bytes, over the " + std::to_string(crypto::kMaxJwsBytes) +
+                                    "-byte limit"));
   }
   auto jws = crypto::JwsParse(jws_text);
-  if (!jws.ok()) return done(jws.status().WithContext("event JWS"));
+  if (!jws.ok()) return refuse(jws.status().WithContext("event JWS"));
   auto event = ParseEvent(jws->payload);
-  if (!event.ok()) return done(event.status().WithContext("event payload"));
+  if (!event.ok()) return refuse(event.status().WithContext("event payload"));
   auto current = impl_->Current(event->convention);
-  if (!current.ok()) return done(current.status());
+  if (!current.ok()) return refuse(current.status());
   // Name an unknown convention before looking for the signer's key in it
   // (the order rules.h documents), so the error says what is really wrong.
   if ((*current)->version == 0 && event->kind != EventType::kConventionRegistered) {
-    return done(Status(StatusCode::kNotFound,
-                       "convention \"" + event->convention + "\" is not registered",
-                       "convention.unknown"));
+    return refuse(Status(StatusCode::kNotFound,
+                         "convention \"" + event->convention + "\" is not registered",
+                         "convention.unknown"));
   }
   auto key = ResolveSigningKey(**current, impl_->operator_keys, *event, jws->kid);
-  if (!key.ok()) return done(key.status());
+  if (!key.ok()) return refuse(key.status());
   Status verified = crypto::JwsVerify(*jws, *key);
   if (!verified.ok()) {
-    return done(Status(StatusCode::kUnauthenticated,
-                       "the signature does not verify with key " + jws->kid, "signature.invalid"));
+    return refuse(Status(StatusCode::kUnauthenticated,
+                         "the signature does not verify with key " + jws->kid,
+                         "signature.invalid"));
   }
   AppendRequest req;
   req.stream = event->convention;

@@ -120,7 +120,10 @@ class Ledger {
   // signature, unknown or revoked key), kPermissionDenied (party/role),
   // kConflict (expected_version stale: names the current version),
   // kRuleViolation (rule id in status.rule()), kUnavailable (queue full,
-  // I/O), kResourceExhausted (JWS over the size limit).
+  // I/O), kResourceExhausted (JWS over the size limit). Retry is always
+  // safe: JWS bytes already in the log return their original receipt
+  // (`duplicate` set) before any of these checks can refuse them, even if
+  // the key was revoked since.
   Result<Receipt> Submit(std::string_view jws);
   // Asynchronous form: verification runs on the calling thread; `done`
   // runs on the writer thread (or on this thread for early errors).

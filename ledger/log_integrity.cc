@@ -102,7 +102,7 @@ Status Log::CheckIntegrity(IntegrityCheck check) {
     }
     return scan;
   }
-  if (frontier.Root() != cp.root) {
+  if (frontier.Root() != cp->root) {
     return DataLoss("the records' Merkle root differs from the latest checkpoint's root"
                     " (size " + std::to_string(n) + ")");
   }
