@@ -2,6 +2,12 @@
 // ledger_views.cc.
 #include "ledger/ledger.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 
@@ -28,11 +34,58 @@ fs::path DbPath(const fs::path& dir) { return dir / "db"; }
 fs::path LedgerKeyPath(const fs::path& dir) { return dir / "keys" / "ledger.pem"; }
 fs::path OperatorKeyPath(const fs::path& dir) { return dir / "keys" / "operator.pem"; }
 
+// Writes a file of the ledger directory, mode 0600 whatever the umask.
 Status WriteFile(const fs::path& path, std::string_view content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  out.close();
-  if (!out) return Unavailable("cannot write " + path.string());
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Unavailable("cannot write " + path.string() + ": " + std::strerror(errno));
+  bool ok = ::fchmod(fd, 0600) == 0;
+  for (size_t done = 0; ok && done < content.size();) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<size_t>(n);
+  }
+  const int err = errno;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) return Unavailable("cannot write " + path.string() + ": " + std::strerror(err));
+  return Status::Ok();
+}
+
+// Files are private. The ledger directory, its db/ and keys/ are created
+// 0700 and a read-write Open refuses them when group or others have any
+// access: that alone keeps every file inside private, for every caller of
+// this library, whatever mode RocksDB gives the files it creates (it uses the
+// process umask, which a library must not change for its whole process).
+// paraphed and paraphe also set umask 077 in main(), so that those files are
+// 0600 themselves should a directory be opened up later. The check is the
+// one key files get (crypto::PrivateKey::Load: no group/other bits at all):
+// others who can write here could swap the database or the keys; others who
+// can read it read a ledger served behind a read token. A read-only open
+// (an auditor checking a copy) is not checked: it writes nothing, loads no
+// private key, and its trust comes from the pinned key, not from the mode of
+// someone else's directory.
+Status CheckPrivateDir(const fs::path& dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOENT) return Status::Ok();  // what needs it fails on its own
+    return Unavailable("cannot stat " + dir.string() + ": " + std::strerror(err));
+  }
+  if ((st.st_mode & 077) == 0) return Status::Ok();
+  char mode[8];
+  std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  return PermissionDenied(dir.string() + " has mode " + mode + "; a ledger directory must " +
+                              "not be accessible by group or others (fix: chmod 700 " +
+                              dir.string() + ")");
+}
+
+// Creates dir (and its parents) if absent, then makes it 0700.
+Status MakePrivateDir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Unavailable("cannot create " + dir.string() + ": " + ec.message());
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) return Unavailable("cannot chmod 700 " + dir.string() + ": " + ec.message());
   return Status::Ok();
 }
 
@@ -79,9 +132,15 @@ Result<InitResult> Ledger::Init(const fs::path& dir, const InitOptions& options)
   if (fs::exists(DbPath(dir), ec)) {
     return InvalidArgument(dir.string() + " already holds a ledger");
   }
-  fs::create_directories(dir / "keys", ec);
-  if (ec) return Unavailable("cannot create " + (dir / "keys").string() + ": " + ec.message());
-  fs::permissions(dir / "keys", fs::perms::owner_all, ec);
+  // An absent or empty DIR is made 0700; a DIR already holding other things
+  // is not chmod'ed behind the user's back (it may be a home directory), but
+  // refused if it is not private.
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    PARAPHE_RETURN_IF_ERROR(CheckPrivateDir(dir));
+  }
+  for (const fs::path& d : {dir, dir / "keys"}) {
+    PARAPHE_RETURN_IF_ERROR(MakePrivateDir(d));
+  }
 
   PARAPHE_ASSIGN_OR_RETURN(crypto::PrivateKey ledger_key, crypto::PrivateKey::Generate());
   PARAPHE_RETURN_IF_ERROR(ledger_key.Save(LedgerKeyPath(dir), options.overwrite_keys));
@@ -99,6 +158,8 @@ Result<InitResult> Ledger::Init(const fs::path& dir, const InitOptions& options)
   PARAPHE_ASSIGN_OR_RETURN(crypto::NoteSigner signer,
                            crypto::NoteSigner::Create(options.origin, std::move(ledger_key)));
   result.verifier_key = signer.Verifier().VerifierKey();
+  // Before RocksDB creates it with the umask's mode.
+  PARAPHE_RETURN_IF_ERROR(MakePrivateDir(DbPath(dir)));
   LogOptions lo;
   lo.create_if_missing = true;
   lo.signer.emplace(std::move(signer));
@@ -109,6 +170,16 @@ Result<InitResult> Ledger::Init(const fs::path& dir, const InitOptions& options)
                     {"origin", options.origin},
                     {"verifier_key", result.verifier_key}};
   PARAPHE_RETURN_IF_ERROR(WriteFile(dir / kLedgerFile, json::serialize(info) + "\n"));
+  // RocksDB created its first files with the caller's umask: make them 0600
+  // too, so that a new ledger is 0700/0600 throughout whoever created it.
+  log.reset();
+  for (const auto& entry : fs::recursive_directory_iterator(DbPath(dir), ec)) {
+    if (!entry.is_regular_file(ec)) continue;
+    fs::permissions(entry.path(), fs::perms::owner_read | fs::perms::owner_write,
+                    fs::perm_options::replace, ec);
+    if (ec) return Unavailable("cannot chmod 600 " + entry.path().string() + ": " + ec.message());
+  }
+  if (ec) return Unavailable("cannot list " + DbPath(dir).string() + ": " + ec.message());
   return result;
 }
 
@@ -124,6 +195,11 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const fs::path& dir, LedgerOptions 
   if (!fs::exists(DbPath(dir) / "CURRENT", ec)) {
     return NotFound("no ledger at " + dir.string() + " (create one with: paraphe init --data " +
                     dir.string() + ")");
+  }
+  if (!options.read_only) {
+    for (const fs::path& d : {dir, DbPath(dir), dir / "keys"}) {
+      PARAPHE_RETURN_IF_ERROR(CheckPrivateDir(d));
+    }
   }
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
