@@ -263,8 +263,9 @@ Result<std::string> NoteVerifier::Open(std::string_view note) const {
     if (sig.name != name_ || sig.key_id != key_id_) continue;
     if (mine != nullptr) {
       // Go's note.Open refuses a repeated signature by a known key too: two
-      // lines by one key have no meaning but to confuse a reader.
-      return InvalidArgument("note has more than one signature by key " +
+      // lines by one key have no meaning but to confuse a reader. The note
+      // is well formed; it is not authenticated by one clear signature.
+      return Unauthenticated("note has more than one signature by key " +
                              name_ + "+" + KeyIdHex(key_id_));
     }
     mine = &sig;

@@ -67,11 +67,11 @@ class NoteVerifier {
   // Verifies that the note carries a valid signature by this key and
   // returns its text. Lines by other keys (another name, or this name with
   // another key id) are ignored, as C2SP requires of unknown keys. As Go's
-  // note.Open: ParseNote's errors for a malformed note; kInvalidArgument
+  // note.Open: ParseNote's errors for a malformed note; kUnauthenticated
   // "note has more than one signature by key <name>+<hexid>" when two lines
-  // carry this name and key id; kUnauthenticated "no signature by key
-  // <name>+<hexid>" when none does, or "signature by <name> does not verify"
-  // when that line does not verify.
+  // carry this name and key id, "no signature by key <name>+<hexid>" when
+  // none does, or "signature by <name> does not verify" when that line does
+  // not verify.
   Result<std::string> Open(std::string_view note) const;
 
  private:
@@ -140,9 +140,9 @@ inline constexpr std::string_view kRuleCheckpointRoot = "checkpoint.root";
 //  4. `expect.size` and `expect.root`, when set, equal the checkpoint's.
 // Errors (message from the step, rule id as above):
 //  kInvalidArgument [checkpoint.malformed]: the note or the body is
-//    malformed, or the key signed the note twice;
-//  kUnauthenticated [checkpoint.signature]: no line by the key, or it does
-//    not verify;
+//    malformed;
+//  kUnauthenticated [checkpoint.signature]: no line by the key, two lines
+//    by the key, or its line does not verify;
 //  kUnauthenticated [checkpoint.origin]: signed by the key but names another
 //    origin (the key did not vouch for this log);
 //  kInvalidArgument [checkpoint.size] / [checkpoint.root]: an authentic

@@ -144,7 +144,7 @@ TEST_F(OpenCheckpointTest, OtherKeysLinesAreIgnored) {
 TEST_F(OpenCheckpointTest, TwoLinesByThePinnedKeyAreRefused) {
   std::string own_line = note_.substr(cp_.Body().size() + 1);
   ExpectError(OpenCheckpoint(verifier_, note_ + own_line).status(),
-              StatusCode::kInvalidArgument, kRuleCheckpointMalformed,
+              StatusCode::kUnauthenticated, kRuleCheckpointSignature,
               "checkpoint: note has more than one signature by key " + id_);
 }
 

@@ -65,11 +65,14 @@ Result<CheckedProof> CheckInclusionProof(const ParsedInclusionProof& proof,
   auto cp = crypto::OpenCheckpoint(*verifier, proof.checkpoint,
                                    {.size = proof.tree_size, .root = proof.root});
   if (!cp.ok()) {
-    if (cp.status().rule() == crypto::kRuleCheckpointSignature) {
-      return cp.status().WithContext(
-          "the checkpoint is not signed by the trusted key " + verifier->name());
+    const Status& st = cp.status();
+    if (st.rule() == crypto::kRuleCheckpointSignature) {
+      return st.WithContext("the checkpoint is not signed by the trusted key " +
+                            verifier->name());
     }
-    return cp.status();
+    if (st.code() == StatusCode::kUnauthenticated) return st;  // origin
+    // Malformed, or not the proof's tree: the proof does not verify.
+    return DataLoss(st.message());
   }
   if (proof.leaf_hash && *proof.leaf_hash != leaf_hash) {
     return DataLoss("the proof's leaf_hash is not the hash of the given leaf");
