@@ -104,11 +104,17 @@ std::string InclusionProofText(const ProofResult& p);
 
 class Ledger {
  public:
-  // Creates DIR (must be absent or empty), its keys and its database.
+  // Creates DIR (must be absent or empty), its keys and its database, all
+  // private whatever the umask: DIR, DIR/db and DIR/keys mode 0700, every
+  // file 0600 (an absent or empty DIR is made 0700; a non-empty one that
+  // group or others can access is refused, kPermissionDenied).
   static Result<InitResult> Init(const std::filesystem::path& dir,
                                  const InitOptions& options);
-  // kNotFound if DIR holds no ledger; kDataLoss if the tree does not match
-  // the records (naming the first bad seq); kUnavailable on I/O errors.
+  // kNotFound if DIR holds no ledger; kPermissionDenied, unless read_only,
+  // if group or others have any access to DIR, DIR/db or DIR/keys (the
+  // message says "fix: chmod 700 <dir>"); kDataLoss if the tree does not
+  // match the records (naming the first bad seq); kUnavailable on I/O
+  // errors.
   static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& dir,
                                               LedgerOptions options = {});
   ~Ledger();
