@@ -16,6 +16,7 @@
 // cannot start (or the privilege drop fails), 2 for bad flags and when run
 // as root without --user or --allow-root.
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -42,6 +43,12 @@ int Fail(const paraphe::Status& status) {
 
 int main(int argc, char** argv) {
   using paraphe::api::ServerOptions;
+  // Files are private: what this process creates (RocksDB's WAL, tables and
+  // manifests, which take their mode from the umask) is 0600, directories
+  // 0700. The ledger's own directories are private anyway (Ledger::Init
+  // makes them 0700, Ledger::Open refuses them otherwise); this makes the
+  // files inside private too.
+  ::umask(077);
   // Block the shutdown signals in every thread (the ledger writer, io
   // threads and workers inherit the mask); main waits for them below.
   sigset_t signals;

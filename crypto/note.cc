@@ -258,19 +258,26 @@ std::string NoteVerifier::VerifierKey() const {
 
 Result<std::string> NoteVerifier::Open(std::string_view note) const {
   PARAPHE_ASSIGN_OR_RETURN(Note parsed, ParseNote(note));
-  bool seen = false;
+  const NoteSignature* mine = nullptr;
   for (const NoteSignature& sig : parsed.signatures) {
     if (sig.name != name_ || sig.key_id != key_id_) continue;
-    seen = true;
-    if (key_.Verify(parsed.text, sig.signature)) {
-      return std::move(parsed.text);
+    if (mine != nullptr) {
+      // Go's note.Open refuses a repeated signature by a known key too: two
+      // lines by one key have no meaning but to confuse a reader. The note
+      // is well formed; it is not authenticated by one clear signature.
+      return Unauthenticated("note has more than one signature by key " +
+                             name_ + "+" + KeyIdHex(key_id_));
     }
+    mine = &sig;
   }
-  if (!seen) {
+  if (mine == nullptr) {
     return Unauthenticated("no signature by key " + name_ + "+" +
                            KeyIdHex(key_id_));
   }
-  return Unauthenticated("signature by " + name_ + " does not verify");
+  if (!key_.Verify(parsed.text, mine->signature)) {
+    return Unauthenticated("signature by " + name_ + " does not verify");
+  }
+  return std::move(parsed.text);
 }
 
 // --------------------------------------------------------------- NoteSigner
@@ -376,6 +383,60 @@ Result<Checkpoint> Checkpoint::Parse(std::string_view body) {
     }
     cp.extensions.emplace_back(lines[i]);
   }
+  return cp;
+}
+
+// ----------------------------------------------------------- OpenCheckpoint
+
+namespace {
+
+Status WithRule(const Status& st, std::string_view rule) {
+  return Status(st.code(), st.message(), std::string(rule));
+}
+
+}  // namespace
+
+Result<Checkpoint> OpenCheckpoint(const NoteVerifier& verifier,
+                                  std::string_view note,
+                                  const CheckpointExpect& expect) {
+  Result<std::string> text = verifier.Open(note);
+  if (!text.ok()) {
+    const bool forged = text.status().code() == StatusCode::kUnauthenticated;
+    return WithRule(text.status().WithContext("checkpoint"),
+                    forged ? kRuleCheckpointSignature : kRuleCheckpointMalformed);
+  }
+  Result<Checkpoint> cp = Checkpoint::Parse(*text);
+  if (!cp.ok()) return WithRule(cp.status(), kRuleCheckpointMalformed);
+  if (cp->origin != verifier.name()) {
+    return Unauthenticated("checkpoint names origin \"" + cp->origin +
+                               "\", but is signed by the key of \"" +
+                               verifier.name() + "\"",
+                           std::string(kRuleCheckpointOrigin));
+  }
+  if (expect.size && *expect.size != cp->size) {
+    return Status(StatusCode::kInvalidArgument,
+                  "checkpoint size " + std::to_string(cp->size) +
+                      " differs from the expected " +
+                      std::to_string(*expect.size),
+                  std::string(kRuleCheckpointSize));
+  }
+  if (expect.root && *expect.root != cp->root) {
+    return Status(StatusCode::kInvalidArgument,
+                  "checkpoint root " + HashBase64(cp->root) +
+                      " differs from the expected " + HashBase64(*expect.root),
+                  std::string(kRuleCheckpointRoot));
+  }
+  return cp;
+}
+
+Result<Checkpoint> ReadCheckpointUnverified(std::string_view note) {
+  Result<Note> parsed = ParseNote(note);
+  if (!parsed.ok()) {
+    return WithRule(parsed.status().WithContext("checkpoint"),
+                    kRuleCheckpointMalformed);
+  }
+  Result<Checkpoint> cp = Checkpoint::Parse(parsed->text);
+  if (!cp.ok()) return WithRule(cp.status(), kRuleCheckpointMalformed);
   return cp;
 }
 

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,10 +65,13 @@ class NoteVerifier {
   std::string VerifierKey() const;
 
   // Verifies that the note carries a valid signature by this key and
-  // returns its text. Signatures by other keys are ignored. ParseNote's
-  // errors for a malformed note; kUnauthenticated "no signature by key
-  // <name>+<hexid>" when no line has this name and key id, or "signature by
-  // <name> does not verify" when none of those lines verifies.
+  // returns its text. Lines by other keys (another name, or this name with
+  // another key id) are ignored, as C2SP requires of unknown keys. As Go's
+  // note.Open: ParseNote's errors for a malformed note; kUnauthenticated
+  // "note has more than one signature by key <name>+<hexid>" when two lines
+  // carry this name and key id, "no signature by key <name>+<hexid>" when
+  // none does, or "signature by <name> does not verify" when that line does
+  // not verify.
   Result<std::string> Open(std::string_view note) const;
 
  private:
@@ -110,5 +114,48 @@ struct Checkpoint {
   // exactly 32 bytes of standard base64, every line ends with "\n".
   static Result<Checkpoint> Parse(std::string_view body);
 };
+
+// What a caller knows of the checkpoint it opens, besides its key.
+struct CheckpointExpect {
+  std::optional<uint64_t> size = std::nullopt;
+  std::optional<Hash> root = std::nullopt;
+};
+
+// Stable rule ids of OpenCheckpoint's errors (Status::rule()).
+inline constexpr std::string_view kRuleCheckpointMalformed = "checkpoint.malformed";
+inline constexpr std::string_view kRuleCheckpointSignature = "checkpoint.signature";
+inline constexpr std::string_view kRuleCheckpointOrigin = "checkpoint.origin";
+inline constexpr std::string_view kRuleCheckpointSize = "checkpoint.size";
+inline constexpr std::string_view kRuleCheckpointRoot = "checkpoint.root";
+
+// THE way to trust a checkpoint (docs/FORMAT.md section 5); every caller
+// that acts on a checkpoint's size or root opens it with this. In order:
+//  1. the note parses and carries exactly one line by `verifier`'s name and
+//     key id, and it verifies (NoteVerifier::Open); lines by other keys,
+//     cosignatures included, are ignored;
+//  2. the text is a strict checkpoint body (Checkpoint::Parse); extension
+//     lines after the root are accepted, returned, and given no meaning;
+//  3. the origin equals the verifier key's name: a key vouches only for its
+//     own log;
+//  4. `expect.size` and `expect.root`, when set, equal the checkpoint's.
+// Errors (message from the step, rule id as above):
+//  kInvalidArgument [checkpoint.malformed]: the note or the body is
+//    malformed;
+//  kUnauthenticated [checkpoint.signature]: no line by the key, two lines
+//    by the key, or its line does not verify;
+//  kUnauthenticated [checkpoint.origin]: signed by the key but names another
+//    origin (the key did not vouch for this log);
+//  kInvalidArgument [checkpoint.size] / [checkpoint.root]: an authentic
+//    checkpoint, but not the tree the caller expected.
+// A caller opening its own stored checkpoint (the ledger at open, the bundle
+// writer) maps any error to kDataLoss at its boundary, once.
+Result<Checkpoint> OpenCheckpoint(const NoteVerifier& verifier,
+                                  std::string_view note,
+                                  const CheckpointExpect& expect = {});
+
+// Reads what a checkpoint note CLAIMS, checking no signature: for display
+// and for sizing a download only, never as a basis for trust (use
+// OpenCheckpoint). kInvalidArgument [checkpoint.malformed] as OpenCheckpoint.
+Result<Checkpoint> ReadCheckpointUnverified(std::string_view note);
 
 }  // namespace paraphe::crypto

@@ -166,16 +166,12 @@ Status WriteBundle(const VerifySource& source, std::ostream& out,
   PARAPHE_ASSIGN_OR_RETURN(crypto::NoteVerifier verifier,
                            crypto::NoteVerifier::FromVerifierKey(vkey));
   PARAPHE_ASSIGN_OR_RETURN(std::string note, source.checkpoint());
-  auto body = verifier.Open(note);
-  if (!body.ok()) {
-    return DataLoss("the latest checkpoint does not verify with " + vkey + ": " +
-                    body.status().message());
+  auto opened = crypto::OpenCheckpoint(verifier, note);
+  if (!opened.ok()) {
+    return DataLoss("the latest checkpoint does not open with " + vkey + ": " +
+                    opened.status().message());
   }
-  PARAPHE_ASSIGN_OR_RETURN(crypto::Checkpoint cp, crypto::Checkpoint::Parse(*body));
-  if (cp.origin != verifier.name()) {
-    return DataLoss("the latest checkpoint names origin \"" + cp.origin + "\", not \"" +
-                    verifier.name() + "\"");
-  }
+  const crypto::Checkpoint cp = std::move(*opened);
 
   Bundle header;
   header.origin = cp.origin;

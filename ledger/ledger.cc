@@ -2,6 +2,12 @@
 // ledger_views.cc.
 #include "ledger/ledger.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 
@@ -28,11 +34,58 @@ fs::path DbPath(const fs::path& dir) { return dir / "db"; }
 fs::path LedgerKeyPath(const fs::path& dir) { return dir / "keys" / "ledger.pem"; }
 fs::path OperatorKeyPath(const fs::path& dir) { return dir / "keys" / "operator.pem"; }
 
+// Writes a file of the ledger directory, mode 0600 whatever the umask.
 Status WriteFile(const fs::path& path, std::string_view content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  out.close();
-  if (!out) return Unavailable("cannot write " + path.string());
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Unavailable("cannot write " + path.string() + ": " + std::strerror(errno));
+  bool ok = ::fchmod(fd, 0600) == 0;
+  for (size_t done = 0; ok && done < content.size();) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<size_t>(n);
+  }
+  const int err = errno;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) return Unavailable("cannot write " + path.string() + ": " + std::strerror(err));
+  return Status::Ok();
+}
+
+// Files are private. The ledger directory, its db/ and keys/ are created
+// 0700 and a read-write Open refuses them when group or others have any
+// access: that alone keeps every file inside private, for every caller of
+// this library, whatever mode RocksDB gives the files it creates (it uses the
+// process umask, which a library must not change for its whole process).
+// paraphed and paraphe also set umask 077 in main(), so that those files are
+// 0600 themselves should a directory be opened up later. The check is the
+// one key files get (crypto::PrivateKey::Load: no group/other bits at all):
+// others who can write here could swap the database or the keys; others who
+// can read it read a ledger served behind a read token. A read-only open
+// (an auditor checking a copy) is not checked: it writes nothing, loads no
+// private key, and its trust comes from the pinned key, not from the mode of
+// someone else's directory.
+Status CheckPrivateDir(const fs::path& dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOENT) return Status::Ok();  // what needs it fails on its own
+    return Unavailable("cannot stat " + dir.string() + ": " + std::strerror(err));
+  }
+  if ((st.st_mode & 077) == 0) return Status::Ok();
+  char mode[8];
+  std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  return PermissionDenied(dir.string() + " has mode " + mode + "; a ledger directory must " +
+                              "not be accessible by group or others (fix: chmod 700 " +
+                              dir.string() + ")");
+}
+
+// Creates dir (and its parents) if absent, then makes it 0700.
+Status MakePrivateDir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Unavailable("cannot create " + dir.string() + ": " + ec.message());
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) return Unavailable("cannot chmod 700 " + dir.string() + ": " + ec.message());
   return Status::Ok();
 }
 
@@ -73,9 +126,15 @@ Result<InitResult> Ledger::Init(const fs::path& dir, const InitOptions& options)
   if (fs::exists(DbPath(dir), ec)) {
     return InvalidArgument(dir.string() + " already holds a ledger");
   }
-  fs::create_directories(dir / "keys", ec);
-  if (ec) return Unavailable("cannot create " + (dir / "keys").string() + ": " + ec.message());
-  fs::permissions(dir / "keys", fs::perms::owner_all, ec);
+  // An absent or empty DIR is made 0700; a DIR already holding other things
+  // is not chmod'ed behind the user's back (it may be a home directory), but
+  // refused if it is not private.
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    PARAPHE_RETURN_IF_ERROR(CheckPrivateDir(dir));
+  }
+  for (const fs::path& d : {dir, dir / "keys"}) {
+    PARAPHE_RETURN_IF_ERROR(MakePrivateDir(d));
+  }
 
   PARAPHE_ASSIGN_OR_RETURN(crypto::PrivateKey ledger_key, crypto::PrivateKey::Generate());
   PARAPHE_RETURN_IF_ERROR(ledger_key.Save(LedgerKeyPath(dir), options.overwrite_keys));
@@ -93,6 +152,8 @@ Result<InitResult> Ledger::Init(const fs::path& dir, const InitOptions& options)
   PARAPHE_ASSIGN_OR_RETURN(crypto::NoteSigner signer,
                            crypto::NoteSigner::Create(options.origin, std::move(ledger_key)));
   result.verifier_key = signer.Verifier().VerifierKey();
+  // Before RocksDB creates it with the umask's mode.
+  PARAPHE_RETURN_IF_ERROR(MakePrivateDir(DbPath(dir)));
   LogOptions lo;
   lo.create_if_missing = true;
   lo.signer.emplace(std::move(signer));
@@ -116,6 +177,16 @@ Result<InitResult> Ledger::Init(const fs::path& dir, const InitOptions& options)
                     {"origin", options.origin},
                     {"verifier_key", result.verifier_key}};
   PARAPHE_RETURN_IF_ERROR(WriteFile(dir / kLedgerFile, json::serialize(info) + "\n"));
+  // RocksDB created its first files with the caller's umask: make them 0600
+  // too, so that a new ledger is 0700/0600 throughout whoever created it.
+  log.reset();
+  for (const auto& entry : fs::recursive_directory_iterator(DbPath(dir), ec)) {
+    if (!entry.is_regular_file(ec)) continue;
+    fs::permissions(entry.path(), fs::perms::owner_read | fs::perms::owner_write,
+                    fs::perm_options::replace, ec);
+    if (ec) return Unavailable("cannot chmod 600 " + entry.path().string() + ": " + ec.message());
+  }
+  if (ec) return Unavailable("cannot list " + DbPath(dir).string() + ": " + ec.message());
   return result;
 }
 
@@ -131,6 +202,11 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const fs::path& dir, LedgerOptions 
   if (!fs::exists(DbPath(dir) / "CURRENT", ec)) {
     return NotFound("no ledger at " + dir.string() + " (create one with: paraphe init --data " +
                     dir.string() + ")");
+  }
+  if (!options.read_only) {
+    for (const fs::path& d : {dir, DbPath(dir), dir / "keys"}) {
+      PARAPHE_RETURN_IF_ERROR(CheckPrivateDir(d));
+    }
   }
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
@@ -331,30 +407,42 @@ void Ledger::Impl::Aborted() {
 // ------------------------------------------------------------------ Submit
 
 void Ledger::SubmitAsync(std::string jws_text, std::function<void(Result<Receipt>)> done) {
+  // Retry is always safe: bytes already in the log get their original
+  // receipt whatever happened since (the key revoked, the rules or limits
+  // tightened, the convention moved on). So no check below may refuse them.
+  // Every refusal before the writer consults the idempotency index first;
+  // what passes these checks meets the writer's own idempotency check, which
+  // runs before its rule check. Looking up only on refusal costs the happy
+  // path nothing, and cannot miss: an original committed before the refusing
+  // check read the state is in the index by the time we look.
+  auto refuse = [&](Status st) {
+    auto original = impl_->log->FindAppended(jws_text);
+    if (original.ok() && original->has_value()) return done(std::move(**original));
+    done(std::move(st));
+  };
   if (jws_text.size() > crypto::kMaxJwsBytes) {
-    done(ResourceExhausted("the event is " + std::to_string(jws_text.size()) +
-                           " bytes, over the " + std::to_string(crypto::kMaxJwsBytes) +
-                           "-byte limit"));
-    return;
+    return refuse(ResourceExhausted("the event is " + std::to_string(jws_text.size()) +
+                                    " bytes, over the " + std::to_string(crypto::kMaxJwsBytes) +
+                                    "-byte limit"));
   }
   auto jws = crypto::JwsParse(jws_text);
-  if (!jws.ok()) return done(jws.status().WithContext("event JWS"));
+  if (!jws.ok()) return refuse(jws.status().WithContext("event JWS"));
   auto event = ParseEvent(jws->payload);
-  if (!event.ok()) return done(event.status().WithContext("event payload"));
+  if (!event.ok()) return refuse(event.status().WithContext("event payload"));
   if (event->kind == EventType::kLedgerGenesis) {
-    return done(Status(StatusCode::kConflict,
+    return refuse(Status(StatusCode::kConflict,
                        "this ledger already has its genesis record (seq 0)",
                        "ledger.genesis_not_first"));
   }
   std::shared_ptr<const ConventionState> current;
   if (!IsLedgerEventType(event->kind)) {
     auto found = impl_->Current(event->convention);
-    if (!found.ok()) return done(found.status());
+    if (!found.ok()) return refuse(found.status());
     current = std::move(*found);
     // Name an unknown convention before looking for the signer's key in it
     // (the order rules.h documents), so the error says what is really wrong.
     if (current->version == 0 && event->kind != EventType::kConventionRegistered) {
-      return done(Status(StatusCode::kNotFound,
+      return refuse(Status(StatusCode::kNotFound,
                          "convention \"" + event->convention + "\" is not registered",
                          "convention.unknown"));
     }
@@ -362,11 +450,12 @@ void Ledger::SubmitAsync(std::string jws_text, std::function<void(Result<Receipt
   static const ConventionState kNoConvention;
   auto key = ResolveSigningKey(current ? *current : kNoConvention, *impl_->Trust(), *event,
                                jws->kid, UINT64_MAX);
-  if (!key.ok()) return done(key.status());
+  if (!key.ok()) return refuse(key.status());
   Status verified = crypto::JwsVerify(*jws, *key);
   if (!verified.ok()) {
-    return done(Status(StatusCode::kUnauthenticated,
-                       "the signature does not verify with key " + jws->kid, "signature.invalid"));
+    return refuse(Status(StatusCode::kUnauthenticated,
+                         "the signature does not verify with key " + jws->kid,
+                         "signature.invalid"));
   }
   AppendRequest req;
   req.stream = event->convention;

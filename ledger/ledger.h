@@ -118,12 +118,17 @@ class Ledger {
   // Creates DIR (must be absent or empty), its keys and its database, whose
   // first record (seq 0) is the genesis: a LedgerGenesis event signed by the
   // operator key, naming the origin, the verifier key and the operator key.
+  // All private whatever the umask: DIR, DIR/db and DIR/keys mode 0700,
+  // every file 0600 (an absent or empty DIR is made 0700; a non-empty one
+  // that group or others can access is refused, kPermissionDenied).
   static Result<InitResult> Init(const std::filesystem::path& dir,
                                  const InitOptions& options);
-  // kNotFound if DIR holds no ledger; kDataLoss if the tree does not match
-  // the records (naming the first bad seq), or the log does not begin with a
-  // genesis matching the checkpoint key; kInvalidArgument for a database of
-  // an older format (named); kUnavailable on I/O errors.
+  // kNotFound if DIR holds no ledger; kPermissionDenied, unless read_only,
+  // if group or others have any access to DIR, DIR/db or DIR/keys (the
+  // message says "fix: chmod 700 <dir>"); kDataLoss if the tree does not
+  // match the records (naming the first bad seq), or the log does not begin
+  // with a genesis matching the checkpoint key; kInvalidArgument for a
+  // database of an older format (named); kUnavailable on I/O errors.
   static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& dir,
                                               LedgerOptions options = {});
   ~Ledger();
@@ -135,7 +140,10 @@ class Ledger {
   // signature, unknown or revoked key), kPermissionDenied (party/role),
   // kConflict (expected_version stale: names the current version),
   // kRuleViolation (rule id in status.rule()), kUnavailable (queue full,
-  // I/O), kResourceExhausted (JWS over the size limit).
+  // I/O), kResourceExhausted (JWS over the size limit). Retry is always
+  // safe: JWS bytes already in the log return their original receipt
+  // (`duplicate` set) before any of these checks can refuse them, even if
+  // the key was revoked since.
   Result<Receipt> Submit(std::string_view jws);
   // Asynchronous form: verification runs on the calling thread; `done`
   // runs on the writer thread (or on this thread for early errors).

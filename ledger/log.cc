@@ -270,6 +270,38 @@ crypto::NodeReader Log::Nodes() const {
   };
 }
 
+Result<Receipt> Log::DuplicateReceipt(uint64_t seq, uint64_t tree_size,
+                                      std::string checkpoint) const {
+  PARAPHE_ASSIGN_OR_RETURN(Record rec, Get(seq));
+  Receipt r;
+  r.seq = seq;
+  r.stream = rec.stream;
+  r.version = rec.version;
+  r.leaf_hash = rec.LeafHash();
+  r.recorded_at_ms = rec.recorded_at_ms;
+  r.tree_size = tree_size;
+  r.checkpoint = std::move(checkpoint);
+  r.duplicate = true;
+  return r;
+}
+
+Result<std::optional<Receipt>> Log::FindAppended(std::string_view jws) const {
+  const crypto::Hash h = crypto::Sha256(jws);
+  auto seq_bytes = GetCf(ik::kIdempotency, crypto::HashBytes(h));
+  if (!seq_bytes.ok()) {
+    if (seq_bytes.status().code() == StatusCode::kNotFound) return std::optional<Receipt>();
+    return seq_bytes.status();
+  }
+  if (seq_bytes->size() != 8) return DataLoss("an idempotency entry is not 8 bytes");
+  const uint64_t seq = ReadBigEndian64(*seq_bytes);
+  // Written with its batch, visible before the batch is acknowledged.
+  const uint64_t n = size();
+  if (seq >= n) return std::optional<Receipt>();
+  PARAPHE_ASSIGN_OR_RETURN(std::string checkpoint, CheckpointAt(n));
+  PARAPHE_ASSIGN_OR_RETURN(Receipt r, DuplicateReceipt(seq, n, std::move(checkpoint)));
+  return std::optional<Receipt>(std::move(r));
+}
+
 Result<Record> Log::Get(uint64_t seq) const {
   if (seq >= size()) {
     return NotFound("no record " + std::to_string(seq) + " (log size " +

@@ -146,6 +146,12 @@ class Log {
                                      uint64_t from_version = 1,
                                      uint64_t to_version = UINT64_MAX) const;
   uint64_t StreamVersion(std::string_view stream) const;  // 0 if none
+  // The original receipt (`duplicate` set, against the checkpoint of the
+  // current size) if these exact JWS bytes are already in the log, found by
+  // the idempotency index; nullopt if not, or not yet acknowledged (then the
+  // writer answers the duplicate itself). kDataLoss/kUnavailable on a read
+  // error. Retry safety rests on it (Ledger::SubmitAsync).
+  Result<std::optional<Receipt>> FindAppended(std::string_view jws) const;
   std::vector<std::string> Streams() const;
   Result<std::string> Checkpoint() const;  // latest signed note
   Result<std::string> CheckpointAt(uint64_t size) const;  // kNotFound
@@ -196,6 +202,10 @@ class Log {
   void CommitBatch(std::vector<Pending>& batch);
   uint64_t CommittedStreamVersion(std::string_view stream) const;
   Result<std::string> GetCf(size_t cf, std::string_view key) const;
+  // The receipt of committed record `seq`, marked duplicate, as of a tree of
+  // `tree_size` signed by `checkpoint`.
+  Result<Receipt> DuplicateReceipt(uint64_t seq, uint64_t tree_size,
+                                   std::string checkpoint) const;
   crypto::NodeReader Nodes() const;
 
   LogOptions options_;

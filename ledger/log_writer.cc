@@ -330,21 +330,7 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
       latest = latest_checkpoint_;
     }
     for (auto [i, seq] : dup_of_db) {
-      auto rec = Get(seq);
-      if (!rec.ok()) {
-        results[i].emplace(rec.status());
-        continue;
-      }
-      Receipt r;
-      r.seq = seq;
-      r.stream = rec->stream;
-      r.version = rec->version;
-      r.leaf_hash = rec->LeafHash();
-      r.recorded_at_ms = rec->recorded_at_ms;
-      r.tree_size = size();
-      r.checkpoint = latest;
-      r.duplicate = true;
-      results[i].emplace(std::move(r));
+      results[i].emplace(DuplicateReceipt(seq, size(), latest));
     }
   }
 

@@ -275,38 +275,28 @@ Status VerifyRun::CheckCurrentCheckpoint() {
     return Status::Ok();
   }
   result_.checkpoint = *note;
-  std::string body;
+  std::optional<crypto::Checkpoint> cp;
   if (verifier_) {
-    auto opened = verifier_->Open(*note);
+    auto opened = crypto::OpenCheckpoint(*verifier_, *note);
     if (opened.ok()) {
-      body = *opened;
+      cp = std::move(*opened);
       current_verified_ = true;
     } else {
       Fail(std::nullopt, "", kPropCheckpointSignature,
            "the checkpoint does not verify with " + verifier_->VerifierKey() + ": " +
                opened.status().message());
+      if (opened.status().rule() == crypto::kRuleCheckpointMalformed) return Status::Ok();
     }
   }
   if (!current_verified_) {
     // Keep checking the rest against what the note claims.
-    auto parsed = crypto::ParseNote(*note);
-    if (!parsed.ok()) {
+    auto claimed = crypto::ReadCheckpointUnverified(*note);
+    if (!claimed.ok()) {
       Fail(std::nullopt, "", kPropCheckpointSignature,
-           "the checkpoint is not a signed note: " + parsed.status().message());
+           "the checkpoint is malformed: " + claimed.status().message());
       return Status::Ok();
     }
-    body = parsed->text;
-  }
-  auto cp = crypto::Checkpoint::Parse(body);
-  if (!cp.ok()) {
-    Fail(std::nullopt, "", kPropCheckpointSignature,
-         "the checkpoint body is malformed: " + cp.status().message());
-    return Status::Ok();
-  }
-  if (verifier_ && cp->origin != verifier_->name()) {
-    Fail(std::nullopt, "", kPropCheckpointSignature,
-         "the checkpoint names origin \"" + cp->origin + "\", the verifier key \"" +
-             verifier_->name() + "\"");
+    cp = std::move(*claimed);
   }
   if (result_.origin.empty()) result_.origin = cp->origin;
   result_.tree_size = cp->size;
@@ -322,16 +312,11 @@ Status VerifyRun::SetUpSince() {
   if (!verifier_) {
     return InvalidArgument("no usable verifier key to check the saved checkpoint with");
   }
-  auto body = verifier_->Open(old_note);
-  if (!body.ok()) {
-    return Unauthenticated("the saved checkpoint in " + options_.since->string() +
-                           " does not verify with " + verifier_->VerifierKey() + ": " +
-                           body.status().message());
+  auto opened = crypto::OpenCheckpoint(*verifier_, old_note);
+  if (!opened.ok()) {
+    return opened.status().WithContext("the saved checkpoint in " + options_.since->string());
   }
-  PARAPHE_ASSIGN_OR_RETURN(crypto::Checkpoint old_cp, crypto::Checkpoint::Parse(*body));
-  if (old_cp.origin != verifier_->name()) {
-    return InvalidArgument("the saved checkpoint names origin \"" + old_cp.origin + "\"");
-  }
+  crypto::Checkpoint old_cp = std::move(*opened);
   if (saved_) {
     if (saved_->tree_size != old_cp.size || saved_->root != old_cp.root) {
       return InvalidArgument("the audit state's size/root differ from its own checkpoint");

@@ -240,6 +240,34 @@ TEST_F(HandlersTest, SubmitErrorsMapToProblems) {
   EXPECT_THAT(Get("/metrics").body(), HasSubstr("paraphe_rejections_total"));
 }
 
+// Issue 12, item 8: re-posting a JWS already in the log is 200 with its
+// original receipt even after its key was revoked (it was 401 key.revoked).
+TEST_F(HandlersTest, RetryAfterRevocationIs200WithTheOriginalReceipt) {
+  test::TestConvention c("conv-r");
+  ASSERT_EQ(Post(c.Registration(tl_->operator_key)).result(), http::status::created);
+  const std::string signed_by_metropole = c.PartySigned("metropole", 1);
+  Response first = Post(signed_by_metropole);
+  ASSERT_EQ(first.result(), http::status::created) << first.body();
+  auto revoke = c.Envelope("KeyRevoked", 2, "2026-02-11", "operator", "operator",
+                           {{"kid", c.metropole_signatory.public_key().Thumbprint()},
+                            {"reason", "laptop stolen"}});
+  Response revoked = Post(test::TestConvention::Sign(revoke, tl_->operator_key));
+  ASSERT_EQ(revoked.result(), http::status::created) << revoked.body();
+
+  Response again = Post(signed_by_metropole);
+  ASSERT_EQ(again.result(), http::status::ok) << again.body();
+  EXPECT_TRUE(Json(again).at("duplicate").as_bool());
+  EXPECT_EQ(Json(again).at("seq"), Json(first).at("seq"));
+  EXPECT_EQ(Json(again).at("leaf_hash"), Json(first).at("leaf_hash"));
+  EXPECT_EQ(Json(again).at("recorded_at"), Json(first).at("recorded_at"));
+
+  // New bytes by the revoked key: still refused.
+  Response refused = Post(c.PartySigned("metropole", 3, "B. Autre"));
+  ASSERT_EQ(refused.result(), http::status::unauthorized) << refused.body();
+  EXPECT_EQ(Json(refused).at("rule").as_string(), "key.revoked");
+  EXPECT_EQ(ledger_->size(), 3u);
+}
+
 TEST_F(HandlersTest, SubscribeStart) {
   Request req{http::verb::get, "/v1/subscribe?from_seq=3", 11};
   EXPECT_EQ(Do(req).body(), "3");

@@ -1,7 +1,10 @@
 // Integration tests: the real paraphed binary on 127.0.0.1:0 over a temp
 // ledger, driven through paraphe_http_client and raw sockets.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -214,6 +217,24 @@ TEST_F(ServerTest, GracefulShutdownKeepsEveryAcknowledgedAppend) {
     ASSERT_TRUE(json.ok());
     EXPECT_EQ(json->at("leaf_hash").as_string(), leaf);
   }
+}
+
+// Issue 12, item 9: paraphed refuses a data directory others can write (it
+// used to serve from a 0777 one), and says how to fix it.
+TEST_F(ServerTest, DataDirectoryOthersCanWriteIsRefused) {
+  for (const std::filesystem::path& d : {tl_->dir, tl_->dir / "keys", tl_->dir / "db"}) {
+    ASSERT_EQ(::chmod(d.c_str(), 0777), 0);
+    Status st = server_.Start(tl_->dir);
+    EXPECT_EQ(st.code(), StatusCode::kUnavailable) << d;
+    EXPECT_EQ(server_.exit_code(), 1) << d;
+    std::ifstream in(root_ / "paraphed.log");
+    const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_THAT(log, HasSubstr("permission_denied")) << log;
+    EXPECT_THAT(log, HasSubstr("chmod 700 " + d.string())) << log;
+    ASSERT_EQ(::chmod(d.c_str(), 0700), 0);
+  }
+  StartServer();
+  EXPECT_EQ(Get("/healthz").status, 200);
 }
 
 TEST_F(ServerTest, ReadTokenRequiredExceptHealthzAndPost) {

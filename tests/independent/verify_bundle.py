@@ -183,7 +183,7 @@ def open_note(note, name, key_id, pub):
     if split < 0:
         return None, "the note has no blank line before its signatures"
     text = note[: split + 1]
-    found = False
+    mine = None  # FORMAT.md section 5: exactly one line by the pinned key
     for line in note[split + 2 :].split("\n")[:-1]:
         if not line.startswith("\u2014 "):
             return text, "malformed signature line %r" % line
@@ -196,11 +196,13 @@ def open_note(note, name, key_id, pub):
             return text, "signature line is not base64"
         if fields[0] != name or len(sig) < 4 or sig[:4] != key_id:
             continue
-        found = True
-        if ed25519_ok(pub, text.encode("utf-8"), sig[4:]):
-            return text, None
-    if not found:
+        if mine is not None:
+            return text, "more than one signature by key %s+%s" % (name, key_id.hex())
+        mine = sig
+    if mine is None:
         return text, "no signature by key %s+%s" % (name, key_id.hex())
+    if ed25519_ok(pub, text.encode("utf-8"), mine[4:]):
+        return text, None
     return text, "the signature by %s does not verify" % name
 
 
@@ -209,6 +211,9 @@ def parse_checkpoint(text):
     if len(lines) < 4 or lines[-1] != "":
         raise ValueError("a checkpoint has origin, size and root lines")
     origin, size, root64 = lines[0], lines[1], lines[2]
+    # Extension lines (lines[3:-1]) are accepted and ignored, but not empty.
+    if not origin or "" in lines[3:-1]:
+        raise ValueError("an empty origin or extension line")
     if not size.isdigit() or (size != "0" and size.startswith("0")):
         raise ValueError("bad tree size %r" % size)
     root = b64_decode(root64)

@@ -379,6 +379,66 @@ TEST_F(LedgerSubmitTest, RacingSubmissionsExactlyOneWinsEachVersion) {
 namespace paraphe::ledger {
 namespace {
 
+
+// Issue 12, item 8: a retry is always safe. The key check used to run before
+// the duplicate check, so a retry after a revocation got 401 key.revoked.
+TEST_F(LedgerSubmitTest, RetryAfterTheKeyIsRevokedReturnsTheOriginalReceipt) {
+  OpenLedger();
+  // Up to the first event signed by the funder's finance key.
+  size_t finance_index = 0;
+  for (size_t i = 0; i < payloads_.size(); ++i) {
+    if (payloads_[i].at("actor").at("role").as_string() == "finance") {
+      finance_index = i;
+      break;
+    }
+  }
+  ASSERT_GT(finance_index, 0u);
+  std::optional<Receipt> original;
+  for (size_t i = 0; i <= finance_index; ++i) {
+    auto r = ledger_->Submit(Signed(i));
+    ASSERT_TRUE(r.ok()) << i << ": " << r.status().ToString();
+    if (i == finance_index) original = *r;
+  }
+  const std::string finance_kid = test::DemoKey("metropole-finance").public_key().Thumbprint();
+  json::object revoke{{"type", "KeyRevoked"},
+                      {"convention", Convention()},
+                      {"expected_version", finance_index + 1},
+                      {"date", "2026-11-02"},
+                      {"actor", {{"party", "operator"}, {"role", "operator"}}},
+                      {"data", {{"kid", finance_kid}, {"reason", "laptop stolen"}}}};
+  auto revoked = ledger_->Submit(signer_->Sign(revoke));
+  ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
+
+  // The identical bytes: the original receipt, not key.revoked.
+  auto again = ledger_->Submit(Signed(finance_index));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->seq, original->seq);
+  EXPECT_EQ(again->stream, original->stream);
+  EXPECT_EQ(again->version, original->version);
+  EXPECT_EQ(again->leaf_hash, original->leaf_hash);
+  EXPECT_EQ(again->recorded_at_ms, original->recorded_at_ms);
+  EXPECT_EQ(again->tree_size, ledger_->size());
+  EXPECT_EQ(again->checkpoint, *ledger_->Checkpoint());
+  EXPECT_EQ(ledger_->size(), finance_index + 2);
+
+  // Any other JWS by the revoked key is still refused: the same event
+  // re-signed at the current version is new bytes.
+  json::object other = payloads_[finance_index];
+  other["expected_version"] = finance_index + 2;
+  auto refused = ledger_->Submit(signer_->Sign(other));
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(refused.status().rule(), "key.revoked");
+  EXPECT_EQ(ledger_->size(), finance_index + 2);
+
+  // Also across a restart (the index is on disk, not in memory).
+  OpenLedger();
+  auto after_restart = ledger_->Submit(Signed(finance_index));
+  ASSERT_TRUE(after_restart.ok()) << after_restart.status().ToString();
+  EXPECT_TRUE(after_restart->duplicate);
+  EXPECT_EQ(after_restart->seq, original->seq);
+}
+
 TEST_F(LedgerSubmitTest, EventForUnknownConventionNamesTheConvention) {
   OpenLedger();
   json::object p = payloads_[1];  // a PartySigned, but nothing is registered

@@ -87,5 +87,58 @@ TEST_F(LedgerInitTest, WorldReadableLedgerKeyIsRefused) {
   EXPECT_TRUE(Ledger::Open(dir_, ro).ok());
 }
 
+// ------------------------------------------------ issue 12, item 9: privacy
+
+unsigned ModeOf(const fs::path& p) {
+  struct stat st;
+  EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+  return static_cast<unsigned>(st.st_mode & 07777);
+}
+
+TEST_F(LedgerInitTest, InitIsPrivateThroughoutWhateverTheUmask) {
+  // An empty DIR made beforehand with the usual 0755 is made private too.
+  fs::create_directories(dir_);
+  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                            fs::perms::others_read | fs::perms::others_exec);
+  const mode_t old_umask = ::umask(0);
+  auto init = Ledger::Init(dir_, {});
+  ::umask(old_umask);
+  ASSERT_TRUE(init.ok()) << init.status().ToString();
+  EXPECT_EQ(ModeOf(dir_), 0700u);
+  size_t db_files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir_)) {
+    if (e.is_directory()) {
+      EXPECT_EQ(ModeOf(e.path()), 0700u) << e.path();
+    } else {
+      EXPECT_EQ(ModeOf(e.path()), 0600u) << e.path();
+      if (e.path().parent_path() == dir_ / "db") ++db_files;
+    }
+  }
+  EXPECT_GT(db_files, 3u) << "RocksDB's own files (CURRENT, MANIFEST, WAL...) are checked";
+  EXPECT_EQ(ModeOf(dir_ / "ledger.json"), 0600u);
+  EXPECT_TRUE(Ledger::Open(dir_).ok());
+}
+
+TEST_F(LedgerInitTest, OpenForWritingRefusesADirectoryGroupOrOthersCanAccess) {
+  ASSERT_TRUE(Ledger::Init(dir_, {}).ok());
+  LedgerOptions ro;
+  ro.read_only = true;
+  for (const fs::path& d : {dir_, dir_ / "db", dir_ / "keys"}) {
+    for (unsigned mode : {0777u, 0770u, 0750u, 0705u}) {
+      ASSERT_EQ(::chmod(d.c_str(), mode), 0);
+      auto l = Ledger::Open(dir_);
+      EXPECT_EQ(l.status().code(), StatusCode::kPermissionDenied) << d << " " << mode;
+      char want[8];
+      std::snprintf(want, sizeof(want), "%04o", mode);
+      EXPECT_THAT(l.status().message(), HasSubstr(d.string() + " has mode " + want));
+      EXPECT_THAT(l.status().message(), HasSubstr("fix: chmod 700 " + d.string()));
+      // A read-only open (an auditor checking a copy) is not refused.
+      EXPECT_TRUE(Ledger::Open(dir_, ro).ok()) << d << " " << mode;
+    }
+    ASSERT_EQ(::chmod(d.c_str(), 0700), 0);
+  }
+  EXPECT_TRUE(Ledger::Open(dir_).ok());
+}
+
 }  // namespace
 }  // namespace paraphe::ledger

@@ -853,6 +853,25 @@ TEST_F(SubmitTest, WrongKeyIsRefused) {
   ExpectOneLineError(r, "paraphe: ");
 }
 
+// Issue 12, item 9: writing to a ledger whose directory others can write is
+// refused, saying how to fix it; reading it is not.
+TEST_F(SubmitTest, WritingToADirectoryOthersCanWriteIsRefused) {
+  ASSERT_EQ(::chmod(data_.c_str(), 0777), 0);
+  Ran r = Paraphe({"submit", "--key", Key("metropole-signatory"), "--data", data_,
+                   kExamples + "/history/01-PartySigned.json"});
+  EXPECT_EQ(r.code, 1) << Describe(r);
+  ExpectOneLineError(r, "permission denied");
+  ExpectOneLineError(r, "chmod 700 " + data_);
+  Ran read = Paraphe({"status", kConvention, "--data", data_});
+  EXPECT_EQ(read.code, 0) << Describe(read);
+  ASSERT_EQ(::chmod((data_ + "/keys").c_str(), 0777), 0);
+  ASSERT_EQ(::chmod(data_.c_str(), 0700), 0);
+  r = Paraphe({"submit", "--key", Key("metropole-signatory"), "--data", data_,
+               kExamples + "/history/01-PartySigned.json"});
+  EXPECT_EQ(r.code, 1) << Describe(r);
+  ExpectOneLineError(r, "chmod 700 " + data_ + "/keys");
+}
+
 TEST_F(SubmitTest, InputErrorsAreExit2) {
   const std::string bad = (tmp_ / "bad.json").string();
   WriteFile(bad, "{\"type\": ");
@@ -936,6 +955,33 @@ TEST(CliInit, InitThenReadEmptyLedger) {
   Ran again = Paraphe({"init", "--data", data});
   EXPECT_NE(again.code, 0);
   ExpectOneLineError(again, "paraphe: ");
+  fs::remove_all(tmp);
+}
+
+// Issue 12, item 9: a ledger the CLI makes and writes is 0700/0600
+// throughout, even from a shell whose umask is 0: the files RocksDB creates
+// after init (a new WAL, OPTIONS and LOG at each open) take paraphe's own
+// umask 077.
+TEST(CliInit, DemoLedgerIsPrivateUnderAPermissiveUmask) {
+  fs::path tmp = MakeTempDir();
+  const fs::path data = tmp / "demo";
+  const mode_t old_umask = ::umask(0);
+  Ran r = Paraphe({"demo", "--data", data.string()});
+  ::umask(old_umask);
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(data)) {
+    struct stat st;
+    ASSERT_EQ(::lstat(e.path().c_str(), &st), 0);
+    const unsigned mode = st.st_mode & 07777;
+    if (S_ISDIR(st.st_mode)) {
+      EXPECT_EQ(mode, 0700u) << e.path();
+    } else {
+      EXPECT_EQ(mode, 0600u) << e.path();
+      ++files;
+    }
+  }
+  EXPECT_GT(files, 10u);
   fs::remove_all(tmp);
 }
 

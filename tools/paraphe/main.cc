@@ -2,6 +2,8 @@
 // the Run* function of the chosen subcommand and returns its exit code
 // (docs/CLI.md): 0 success, 1 the ledger said no, 2 usage or input error,
 // 3 I/O, server unreachable or internal error. No exception leaves main.
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 #include <cstdio>
@@ -713,6 +715,11 @@ int Main(int argc, char** argv) {
 }  // namespace paraphe::cli
 
 int main(int argc, char** argv) {
+  // Files are private: what this process creates (a ledger's RocksDB files,
+  // which take their mode from the umask, keys, exports, audit states) is
+  // 0600, directories 0700. The ledger's directories are private anyway
+  // (Ledger::Init makes them 0700, Ledger::Open refuses them otherwise).
+  ::umask(077);
   try {
     return paraphe::cli::Main(argc, argv);
   } catch (const std::exception& e) {

@@ -62,29 +62,17 @@ Result<CheckedProof> CheckInclusionProof(const ParsedInclusionProof& proof,
   if (!verifier.ok()) {
     return InvalidArgument("trusted key: " + verifier.status().message());
   }
-  auto body = verifier->Open(proof.checkpoint);
-  if (!body.ok()) {
-    if (body.status().code() == StatusCode::kUnauthenticated) {
-      return Unauthenticated(
-          "the checkpoint is not signed by the trusted key " +
-          verifier->name() + ": " + body.status().message());
+  auto cp = crypto::OpenCheckpoint(*verifier, proof.checkpoint,
+                                   {.size = proof.tree_size, .root = proof.root});
+  if (!cp.ok()) {
+    const Status& st = cp.status();
+    if (st.rule() == crypto::kRuleCheckpointSignature) {
+      return st.WithContext("the checkpoint is not signed by the trusted key " +
+                            verifier->name());
     }
-    return DataLoss("checkpoint: " + body.status().message());
-  }
-  auto cp = crypto::Checkpoint::Parse(*body);
-  if (!cp.ok()) return DataLoss("checkpoint body: " + cp.status().message());
-  if (cp->origin != verifier->name()) {
-    return DataLoss("checkpoint origin \"" + cp->origin +
-                    "\" differs from the trusted key's name \"" +
-                    verifier->name() + "\"");
-  }
-  if (proof.tree_size && *proof.tree_size != cp->size) {
-    return DataLoss("tree_size " + std::to_string(*proof.tree_size) +
-                    " differs from the checkpoint's size " +
-                    std::to_string(cp->size));
-  }
-  if (proof.root && *proof.root != cp->root) {
-    return DataLoss("root differs from the checkpoint's root");
+    if (st.code() == StatusCode::kUnauthenticated) return st;  // origin
+    // Malformed, or not the proof's tree: the proof does not verify.
+    return DataLoss(st.message());
   }
   if (proof.leaf_hash && *proof.leaf_hash != leaf_hash) {
     return DataLoss("the proof's leaf_hash is not the hash of the given leaf");

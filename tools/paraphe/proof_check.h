@@ -44,10 +44,12 @@ struct CheckedProof {
   crypto::Hash root{};
 };
 
-// Verifies the checkpoint signature with `trusted_vkey`, then the inclusion
-// of `leaf_hash` at the proof's index. kInvalidArgument for a bad key
-// string; kUnauthenticated if the checkpoint is not signed by the key;
-// kDataLoss (with the reason) for anything else that does not verify.
+// Opens the checkpoint with `trusted_vkey` (crypto::OpenCheckpoint, which
+// also checks the proof's tree_size and root against it), then verifies the
+// inclusion of `leaf_hash` at the proof's index. kInvalidArgument for a bad
+// key string; kUnauthenticated if the checkpoint is not signed by the key or
+// names another origin than the key's name; kDataLoss (with the reason) for
+// anything else that does not verify (a malformed checkpoint included).
 Result<CheckedProof> CheckInclusionProof(const ParsedInclusionProof& proof,
                                          std::string_view trusted_vkey,
                                          const crypto::Hash& leaf_hash);

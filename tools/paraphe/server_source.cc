@@ -138,12 +138,7 @@ Result<std::unique_ptr<ledger::VerifySource>> OpenServerSource(
     vkey.pop_back();
   }
   // The size the checkpoint claims (its signature is the verifier's job).
-  auto parsed = crypto::ParseNote(note);
-  if (!parsed.ok()) {
-    return DataLoss("the server's checkpoint is not a signed note: " +
-                    parsed.status().message());
-  }
-  auto cp = crypto::Checkpoint::Parse(parsed->text);
+  auto cp = crypto::ReadCheckpointUnverified(note);
   if (!cp.ok()) {
     return DataLoss("the server's checkpoint: " + cp.status().message());
   }
