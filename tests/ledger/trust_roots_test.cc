@@ -1,0 +1,433 @@
+// Issue 12, forgery 1 and the trust roots: operator keys come from the log's
+// genesis and ledger stream only. Each test forges exactly what one check
+// checks and watches it fail; the honest counterpart passes.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include <boost/json.hpp>
+
+#include "crypto/base64.h"
+#include "crypto/jws.h"
+#include "crypto/merkle.h"
+#include "crypto/note.h"
+#include "ledger/bundle.h"
+#include "ledger/domain/ledger_state.h"
+#include "ledger/internal/keys.h"
+#include "ledger/ledger.h"
+#include "ledger/log_source.h"
+#include "ledger/record.h"
+#include "ledger/verify.h"
+#include "tests/ledger/demo_history.h"
+#include "tests/ledger/raw_db.h"
+#include "tests/ledger/test_util.h"
+
+namespace paraphe::ledger {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using ::testing::HasSubstr;
+
+constexpr int64_t kNowMs = 1'795'694'400'000LL;  // 2026-11-26T12:00:00Z
+constexpr char kOrigin[] = "paraphe.test/trust";
+constexpr uint64_t kGenesis = 1;  // records before the first convention event
+
+std::string Describe(const VerifyResult& r) {
+  std::string out;
+  for (const auto& f : r.failures) {
+    out += "  " + (f.seq ? std::to_string(*f.seq) : std::string("-")) + " " + f.property +
+           ": " + f.detail + "\n";
+  }
+  return out;
+}
+
+bool FailureIn(const VerifyResult& r, std::optional<uint64_t> seq, std::string_view property,
+                std::string_view detail_part = "") {
+  for (const auto& f : r.failures) {
+    if (f.seq == seq && f.property == property &&
+        f.detail.find(detail_part) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string Pub(const crypto::PrivateKey& k) { return crypto::Base64UrlEncode(k.public_key().raw()); }
+
+json::object Envelope(std::string type, std::string stream, uint64_t version, std::string date,
+                      std::string party, std::string role, json::object data) {
+  return json::object{{"type", std::move(type)},
+                      {"convention", std::move(stream)},
+                      {"expected_version", version},
+                      {"date", std::move(date)},
+                      {"actor", json::object{{"party", std::move(party)}, {"role", std::move(role)}}},
+                      {"data", std::move(data)}};
+}
+
+std::string SignedBy(const json::object& payload, const crypto::PrivateKey& key) {
+  return crypto::JwsSign(json::serialize(payload), key);
+}
+
+// A bundle of these JWS, recorded at kNowMs, its checkpoint signed by `signer`.
+Bundle MakeBundle(const std::vector<std::string>& jws, const crypto::NoteSigner& signer) {
+  Bundle b;
+  b.origin = signer.name();
+  b.verifier_key = signer.Verifier().VerifierKey();
+  crypto::MemoryTree tree;
+  for (uint64_t seq = 0; seq < jws.size(); ++seq) {
+    b.records.push_back({seq, kNowMs, EncodeLeaf(seq, kNowMs, jws[seq])});
+    tree.AppendLeaf(b.records.back().leaf);
+  }
+  b.tree_size = tree.size();
+  b.checkpoint = *signer.Sign(crypto::Checkpoint{b.origin, tree.size(), tree.Root(), {}}.Body());
+  return b;
+}
+
+class TrustRootsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = test::TempDir("trust");
+    dir_ = root_ / "data";
+    payloads_ = test::ExamplePayloads();
+    signer_ = std::make_unique<test::DemoSigner>(payloads_[0]);
+    convention_ = std::string(payloads_[0].at("convention").as_string());
+    InitOptions io;
+    io.origin = kOrigin;
+    io.operator_key_pem = test::DemoKey("operator").ToPem();
+    io.clock = [] { return kNowMs; };
+    auto init = Ledger::Init(dir_, io);
+    ASSERT_TRUE(init.ok()) << init.status().ToString();
+    vkey_ = init->verifier_key;
+    auto key = crypto::PrivateKey::Load(dir_ / "keys" / "ledger.pem");
+    ASSERT_TRUE(key.ok()) << key.status().ToString();
+    ledger_key_ = std::make_unique<crypto::NoteSigner>(
+        std::move(*crypto::NoteSigner::Create(kOrigin, std::move(*key))));
+    Open();
+  }
+  void TearDown() override {
+    ledger_.reset();
+    fs::remove_all(root_);
+  }
+  void Open() {
+    ledger_.reset();
+    LedgerOptions o;
+    o.clock = [] { return kNowMs; };
+    o.sync = false;
+    auto l = Ledger::Open(dir_, o);
+    ASSERT_TRUE(l.ok()) << l.status().ToString();
+    ledger_ = std::move(*l);
+  }
+  Result<Receipt> Submit(const std::string& jws) { return ledger_->Submit(jws); }
+  void SubmitExamples(size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      json::object p = payloads_[i];
+      p["expected_version"] = i;
+      auto r = Submit(signer_->Sign(p));
+      ASSERT_TRUE(r.ok()) << i << ": " << r.status().ToString();
+    }
+  }
+  // The JWS of every record, in log order.
+  std::vector<std::string> RecordJws() {
+    std::vector<std::string> out;
+    auto records = ledger_->Entries(0, ledger_->size(), SIZE_MAX);
+    EXPECT_TRUE(records.ok());
+    for (const Record& r : *records) out.push_back(r.jws);
+    return out;
+  }
+  Bundle Export() {
+    std::stringstream ss;
+    Status st = WriteBundle(*MakeLedgerSource(*ledger_, "ledger"), ss);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    auto b = ReadBundle(ss);
+    EXPECT_TRUE(b.ok()) << b.status().ToString();
+    return *b;
+  }
+  VerifyOptions Pinned() {
+    VerifyOptions o;
+    o.trusted_vkey = vkey_;
+    o.threads = 2;
+    return o;
+  }
+  VerifyResult Verify(const Bundle& b, const VerifyOptions& o) {
+    auto src = MakeBundleSource(b, "bundle (test)");
+    auto r = VerifyLog(*src, o);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : VerifyResult();
+  }
+
+  fs::path root_, dir_;
+  std::vector<json::object> payloads_;
+  std::unique_ptr<test::DemoSigner> signer_;
+  std::string convention_;
+  std::string vkey_;
+  std::unique_ptr<crypto::NoteSigner> ledger_key_;
+  std::unique_ptr<Ledger> ledger_;
+};
+
+TEST_F(TrustRootsTest, TheLogBeginsWithItsGenesisAndTheLedgerReplaysIt) {
+  ASSERT_EQ(ledger_->size(), kGenesis);
+  auto genesis = ledger_->Entry(0);
+  ASSERT_TRUE(genesis.ok());
+  EXPECT_EQ(genesis->stream, kLedgerStream);
+  auto jws = crypto::JwsParse(genesis->jws);
+  ASSERT_TRUE(jws.ok());
+  EXPECT_EQ(jws->kid, test::DemoKey("operator").public_key().Thumbprint());
+  EXPECT_THAT(jws->payload, HasSubstr("\"type\":\"LedgerGenesis\""));
+  EXPECT_THAT(jws->payload, HasSubstr(vkey_));
+  const LedgerState trust = ledger_->Trust();
+  EXPECT_EQ(trust.origin, kOrigin);
+  EXPECT_EQ(trust.verifier_key, vkey_);
+  EXPECT_THAT(trust.ActiveKids(),
+              ::testing::ElementsAre(test::DemoKey("operator").public_key().Thumbprint()));
+  // The ledger's own stream is not a convention.
+  EXPECT_EQ(ledger_->ListConventions().size(), 0u);
+  EXPECT_EQ(ledger_->State(kLedgerStream).status().code(), StatusCode::kNotFound);
+
+  SubmitExamples(0, payloads_.size());
+  VerifyResult r = Verify(Export(), Pinned());
+  EXPECT_TRUE(r.ok()) << Describe(r);
+  EXPECT_EQ(r.ledger_events, 1u);
+  EXPECT_EQ(r.ledger.genesis_kid, test::DemoKey("operator").public_key().Thumbprint());
+}
+
+TEST_F(TrustRootsTest, ABundleHeaderCannotAddAnOperatorKey) {
+  SubmitExamples(0, 1);
+  std::stringstream ss;
+  ASSERT_TRUE(WriteBundle(*MakeLedgerSource(*ledger_, "ledger"), ss).ok());
+  std::string text = ss.str();
+  const size_t end = text.find('\n');
+  std::string header = text.substr(0, end - 1) + ",\"operator_keys\":[{\"kid\":\"" +
+                       test::DemoKey("committee").public_key().Thumbprint() +
+                       "\",\"public_key\":\"" + Pub(test::DemoKey("committee")) + "\"}]}";
+  std::istringstream in(header + text.substr(end));
+  auto b = ReadBundle(in);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(b.status().message(), HasSubstr("bundle line 1: unknown member \"operator_keys\""));
+}
+
+// Issue 12 forgery 1: only the ledger key is stolen. The thief appends an
+// "operator" key, gives the funder a new finance key with it and executes a
+// payment with that key, then re-signs the checkpoint with the real ledger
+// key. The operator key is not explained by the log: every step fails.
+TEST_F(TrustRootsTest, AnOperatorKeyAddedWithOnlyTheLedgerKeyIsRefused) {
+  SubmitExamples(0, 5);  // through PaymentOrdered
+  const crypto::PrivateKey thief = test::DemoKey("thief-operator");
+  const crypto::PrivateKey thief_finance = test::DemoKey("thief-finance");
+  std::vector<std::string> jws = RecordJws();
+  const uint64_t added = jws.size();
+  jws.push_back(SignedBy(Envelope("OperatorKeyRegistered", kLedgerStream, 1, "2026-11-26",
+                                  "operator", "operator",
+                                  {{"public_key", Pub(thief)}, {"holder", "thief"}}),
+                         thief));
+  jws.push_back(SignedBy(Envelope("KeyRegistered", convention_, 5, "2026-11-26", "operator",
+                                  "operator",
+                                  {{"party", "metropole"},
+                                   {"public_key", Pub(thief_finance)},
+                                   {"roles", json::array{"finance"}}}),
+                         thief));
+  json::object pay = payloads_[5];
+  pay["expected_version"] = 6;
+  jws.push_back(SignedBy(pay, thief_finance));
+  const Bundle forged = MakeBundle(jws, *ledger_key_);
+
+  VerifyResult r = Verify(forged, Pinned());
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(FailureIn(r, added, kPropSignature, "[key.unknown]")) << Describe(r);
+  EXPECT_TRUE(FailureIn(r, added + 1, kPropSignature, "[key.unknown]")) << Describe(r);
+  EXPECT_TRUE(FailureIn(r, added + 2, kPropSignature, "[key.unknown]")) << Describe(r);
+  EXPECT_EQ(r.ledger.ActiveKids().size(), 1u);
+  // The ledger itself refuses the same records.
+  EXPECT_EQ(Submit(jws[added]).status().rule(), "key.unknown");
+}
+
+// The thief of the ledger key forges a whole new genesis naming their own
+// operator key. The result is internally consistent, so only an auditor who
+// pinned the real operator key (or saved an earlier checkpoint) catches it.
+TEST_F(TrustRootsTest, AForgedGenesisFailsAgainstAPinnedOperatorKey) {
+  SubmitExamples(0, payloads_.size());
+  const crypto::PrivateKey thief = test::DemoKey("thief-operator");
+  std::vector<std::string> jws = RecordJws();
+  jws[0] = SignGenesis(thief, kOrigin, vkey_, kNowMs);
+  json::object reg = payloads_[0];
+  reg["expected_version"] = 0;
+  jws[kGenesis] = SignedBy(reg, thief);  // the operator's registration, re-signed
+  const Bundle forged = MakeBundle(jws, *ledger_key_);
+
+  VerifyResult unpinned_operator = Verify(forged, Pinned());
+  EXPECT_TRUE(unpinned_operator.ok()) << Describe(unpinned_operator);
+
+  VerifyOptions o = Pinned();
+  o.operator_keys = {test::DemoKey("operator").public_key()};
+  VerifyResult r = Verify(forged, o);
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(FailureIn(r, 0, kPropGenesis, "not a pinned operator key")) << Describe(r);
+  EXPECT_EQ(r.pinned_operator_keys, 1u);
+
+  // The honest log passes the same pin.
+  VerifyResult honest = Verify(Export(), o);
+  EXPECT_TRUE(honest.ok()) << Describe(honest);
+}
+
+TEST_F(TrustRootsTest, ALogWithoutAGenesisFails) {
+  SubmitExamples(0, payloads_.size());
+  std::vector<std::string> jws = RecordJws();
+  jws.erase(jws.begin());  // the convention's records, re-sequenced from 0
+  VerifyResult r = Verify(MakeBundle(jws, *ledger_key_), Pinned());
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(FailureIn(r, 0, kPropGenesis, "not a LedgerGenesis")) << Describe(r);
+  // With no genesis there is no operator key: the registration is unsigned.
+  EXPECT_TRUE(FailureIn(r, 0, kPropSignature, "[key.unknown]")) << Describe(r);
+}
+
+TEST_F(TrustRootsTest, AGenesisNamingAnotherVerifierKeyFails) {
+  SubmitExamples(0, 1);
+  std::vector<std::string> jws = RecordJws();
+  auto other = crypto::NoteSigner::Create(kOrigin, std::move(*crypto::PrivateKey::Generate()));
+  jws[0] = SignGenesis(test::DemoKey("operator"), kOrigin, other->Verifier().VerifierKey(),
+                       kNowMs);
+  VerifyResult r = Verify(MakeBundle(jws, *ledger_key_), Pinned());
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(FailureIn(r, 0, kPropGenesis, "names verifier key")) << Describe(r);
+}
+
+TEST_F(TrustRootsTest, ASecondGenesisIsRefusedByTheLedgerAndTheVerifier) {
+  // The very bytes of the genesis are a retry: the original receipt.
+  auto retry = Submit(RecordJws()[0]);
+  ASSERT_TRUE(retry.ok()) << retry.status().ToString();
+  EXPECT_TRUE(retry->duplicate);
+  EXPECT_EQ(retry->seq, 0u);
+  const std::string again =
+      SignGenesis(test::DemoKey("operator"), kOrigin, vkey_, kNowMs - 86'400'000);
+  auto refused = Submit(again);
+  EXPECT_EQ(refused.status().code(), StatusCode::kConflict);
+  EXPECT_EQ(refused.status().rule(), "ledger.genesis_not_first");
+  std::vector<std::string> jws = RecordJws();
+  jws.push_back(again);
+  VerifyResult r = Verify(MakeBundle(jws, *ledger_key_), Pinned());
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(FailureIn(r, 1, kPropGenesis, "seq 0")) << Describe(r);
+}
+
+// A rogue operator (holding the real operator key) registers a finance key
+// for the funder and executes a payment with it. The registry allows it;
+// the auditor who pinned the funder's keys does not.
+TEST_F(TrustRootsTest, PinnedPartyKeysCatchAKeyTheOperatorRegistered) {
+  SubmitExamples(0, 5);  // through PaymentOrdered
+  const crypto::PrivateKey rogue = test::DemoKey("rogue-finance");
+  ASSERT_TRUE(Submit(SignedBy(Envelope("KeyRegistered", convention_, 5, "2026-11-26", "operator",
+                                       "operator",
+                                       {{"party", "metropole"},
+                                        {"public_key", Pub(rogue)},
+                                        {"roles", json::array{"finance"}}}),
+                              test::DemoKey("operator")))
+                  .ok());
+  json::object pay = payloads_[5];
+  pay["expected_version"] = 6;
+  auto paid = Submit(SignedBy(pay, rogue));
+  ASSERT_TRUE(paid.ok()) << paid.status().ToString();
+
+  EXPECT_TRUE(Verify(Export(), Pinned()).ok());
+  VerifyOptions o = Pinned();
+  for (const char* name : {"metropole-signatory", "metropole-finance", "metropole-clerk"}) {
+    o.party_keys.emplace("metropole", test::DemoKey(name).public_key());
+  }
+  VerifyResult r = Verify(Export(), o);
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(FailureIn(r, paid->seq, kPropKeyPin, "not one of its pinned keys")) << Describe(r);
+  EXPECT_EQ(r.failures_total, 1u) << Describe(r);
+  EXPECT_EQ(r.pinned_party_keys, 3u);
+}
+
+TEST_F(TrustRootsTest, OperatorKeysRotateThroughTheLogAndSurviveAReopen) {
+  const crypto::PrivateKey old_op = test::DemoKey("operator");
+  const crypto::PrivateKey new_op = test::DemoKey("operator-2026");
+  auto registered = Submit(SignedBy(Envelope("OperatorKeyRegistered", kLedgerStream, 1,
+                                             "2026-11-26", "operator", "operator",
+                                             {{"public_key", Pub(new_op)},
+                                              {"holder", "DSI Métropole"}}),
+                                    old_op));
+  ASSERT_TRUE(registered.ok()) << registered.status().ToString();
+  auto revoked = Submit(SignedBy(Envelope("OperatorKeyRevoked", kLedgerStream, 2, "2026-11-26",
+                                          "operator", "operator",
+                                          {{"kid", old_op.public_key().Thumbprint()},
+                                           {"reason", "rotation"}}),
+                                 new_op));
+  ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
+
+  json::object reg = payloads_[0];
+  reg["expected_version"] = 0;
+  EXPECT_EQ(Submit(SignedBy(reg, old_op)).status().rule(), "key.revoked");
+  ASSERT_TRUE(Submit(SignedBy(reg, new_op)).ok());
+  // The last active key cannot be revoked.
+  auto last = Submit(SignedBy(Envelope("OperatorKeyRevoked", kLedgerStream, 3, "2026-11-26",
+                                       "operator", "operator",
+                                       {{"kid", new_op.public_key().Thumbprint()},
+                                        {"reason", "oops"}}),
+                              new_op));
+  EXPECT_EQ(last.status().rule(), "operator.last_key");
+
+  Open();  // replayed from the log
+  EXPECT_THAT(ledger_->Trust().ActiveKids(),
+              ::testing::ElementsAre(new_op.public_key().Thumbprint()));
+  auto state = ledger_->State(convention_);
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  VerifyResult r = Verify(Export(), Pinned());
+  EXPECT_TRUE(r.ok()) << Describe(r);
+  EXPECT_EQ(r.ledger_events, 3u);
+  EXPECT_EQ(r.ledger.operators.at(old_op.public_key().Thumbprint()).revoked_seq, revoked->seq);
+}
+
+// Resuming from an honest audit state, a continuation that brings its own
+// operator key is a failure, not a note.
+TEST_F(TrustRootsTest, AResumedAuditTrustsNoOperatorKeyTheLogDoesNotExplain) {
+  SubmitExamples(0, 5);
+  const fs::path state = root_ / "audit.state";
+  VerifyOptions save = Pinned();
+  save.save_state = state;
+  const Bundle honest = Export();
+  ASSERT_TRUE(Verify(honest, save).ok());
+
+  const crypto::PrivateKey thief = test::DemoKey("thief-operator");
+  std::vector<std::string> jws = RecordJws();
+  const uint64_t added = jws.size();
+  jws.push_back(SignedBy(Envelope("OperatorKeyRegistered", kLedgerStream, 1, "2026-11-26",
+                                  "operator", "operator",
+                                  {{"public_key", Pub(thief)}, {"holder", "thief"}}),
+                         thief));
+  VerifyOptions resume = Pinned();
+  resume.since = state;
+  VerifyResult r = Verify(MakeBundle(jws, *ledger_key_), resume);
+  EXPECT_EQ(r.mode, "incremental");
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(FailureIn(r, added, kPropSignature, "[key.unknown]")) << Describe(r);
+
+  // With the real operator key pinned the saved genesis passes; another
+  // pinned key fails it.
+  resume.operator_keys = {test::DemoKey("committee").public_key()};
+  VerifyResult wrong_pin = Verify(honest, resume);
+  EXPECT_TRUE(FailureIn(wrong_pin, std::nullopt, kPropGenesis, "not a pinned operator key"))
+      << Describe(wrong_pin);
+}
+
+TEST_F(TrustRootsTest, OlderFormatsAreRefusedNamingTheVersion) {
+  ledger_.reset();
+  {
+    test::RawDb raw(dir_ / "db");
+    raw.Put(internal::kMeta, "format", "paraphe-log/1");
+  }
+  auto opened = Ledger::Open(dir_);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(opened.status().message(), HasSubstr("paraphe-log/1"));
+
+  auto v1_state = DecodeAuditState(R"({"format":"paraphe-audit-state/v1"})");
+  EXPECT_THAT(v1_state.status().message(), HasSubstr("paraphe-audit-state/v1"));
+  std::istringstream v1_bundle(R"({"format":"paraphe-bundle/v1"})" "\n");
+  EXPECT_THAT(ReadBundle(v1_bundle).status().message(), HasSubstr("paraphe-bundle/v1"));
+}
+
+}  // namespace
+}  // namespace paraphe::ledger
