@@ -29,7 +29,7 @@ Response HandleOperatorKeys(ApiContext& ctx, const Call&) {
   for (const std::string& kid : trust.ActiveKids()) {
     keys.push_back(boost::json::object{
         {"kid", kid},
-        {"public_key", crypto::Base64UrlEncode(trust.operators.at(kid).key.raw())}});
+        {"public_key", trust.operators.at(kid).key.ToBase64Url()}});
   }
   return JsonResponse(http::status::ok, keys);
 }

@@ -355,6 +355,18 @@ bool PublicKey::Verify(std::string_view message,
   return crypto_sign_verify_detached(sig, m, message.size(), raw_.data()) == 0;
 }
 
+Result<PublicKey> PublicKey::FromBase64Url(std::string_view text) {
+  Result<std::string> raw = Base64UrlDecode(text);
+  if (!raw.ok()) return raw.status().WithContext("Ed25519 public key");
+  if (raw->size() != kSize) {
+    return InvalidArgument("Ed25519 public key is " + std::to_string(raw->size()) +
+                           " bytes, not 32 (base64url of the raw key expected)");
+  }
+  return FromRaw(*raw);
+}
+
+std::string PublicKey::ToBase64Url() const { return Base64UrlEncode(raw()); }
+
 std::string PublicKey::Thumbprint() const {
   // RFC 7638: required members only, lexicographic order, no whitespace.
   std::string jwk = R"({"crv":"Ed25519","kty":"OKP","x":")" +

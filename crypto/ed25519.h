@@ -37,9 +37,15 @@ class PublicKey {
   // Accepts a PEM SubjectPublicKeyInfo or a PEM private key (its public
   // half); the key then goes through FromRaw.
   static Result<PublicKey> FromPem(std::string_view pem);
+  // The text form of the key registries, the genesis and the CLI:
+  // base64url without padding of the 32 raw bytes (docs/FORMAT.md section
+  // 1). kInvalidArgument for bad base64url, a length other than 32, or a key
+  // FromRaw refuses.
+  static Result<PublicKey> FromBase64Url(std::string_view text);
 
   std::string_view raw() const;  // 32 bytes
   std::string ToPem() const;
+  std::string ToBase64Url() const;
 
   // True iff signature (64 bytes R || S) is a valid Ed25519 signature of
   // message under the strict rule: S < L, R canonical and not of low order,

@@ -113,8 +113,7 @@ std::string SignGenesis(const crypto::PrivateKey& op, std::string_view origin,
       {"data", json::object{{"origin", origin},
                             {"verifier_key", verifier_key},
                             {"operator_keys",
-                             json::array{json::value(crypto::Base64UrlEncode(
-                                 op.public_key().raw()))}}}}};
+                             json::array{json::value(op.public_key().ToBase64Url())}}}}};
   return crypto::JwsSign(json::serialize(payload), op);
 }
 

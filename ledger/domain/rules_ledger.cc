@@ -17,9 +17,7 @@ namespace json = boost::json;
 namespace {
 
 Result<crypto::PublicKey> KeyFromField(const json::value& v) {
-  // ParseEvent checked the base64url encoding and the length.
-  PARAPHE_ASSIGN_OR_RETURN(std::string raw, crypto::Base64UrlDecode(v.as_string()));
-  return crypto::PublicKey::FromRaw(raw);
+  return crypto::PublicKey::FromBase64Url(v.as_string());
 }
 
 size_t ActiveCount(const LedgerState& s) {
@@ -197,7 +195,7 @@ json::object LedgerStateToJson(const LedgerState& s) {
   for (const auto& [kid, k] : s.operators) {
     keys.push_back(json::object{
         {"kid", kid},
-        {"public_key", crypto::Base64UrlEncode(k.key.raw())},
+        {"public_key", k.key.ToBase64Url()},
         {"holder", k.holder},
         {"registered_seq", k.registered_seq},
         {"revoked_seq", k.revoked_seq ? json::value(*k.revoked_seq) : json::value(nullptr)},

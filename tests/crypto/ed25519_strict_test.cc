@@ -87,6 +87,26 @@ std::string Add256(const std::string& a, const std::string& b) {
 
 // ------------------------------------------------------------ public keys
 
+// The one text codec of public keys goes through the same rule.
+TEST(Ed25519StrictKeyTest, Base64UrlCodecRoundTripsAndAppliesTheRule) {
+  auto k = PrivateKey::Generate();
+  ASSERT_TRUE(k.ok());
+  const std::string text = k->public_key().ToBase64Url();
+  EXPECT_EQ(text.size(), 43u);
+  auto back = PublicKey::FromBase64Url(text);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, k->public_key());
+  // Identity point (01 00..00): refused by the rule, not only by length.
+  std::string identity(32, '\0');
+  identity[0] = 1;
+  auto weak = PublicKey::FromBase64Url(Base64UrlEncode(identity));
+  EXPECT_EQ(weak.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(weak.status().message(), ::testing::HasSubstr("low order"));
+  EXPECT_THAT(PublicKey::FromBase64Url(Base64UrlEncode(std::string(31, 'a'))).status().message(),
+              ::testing::HasSubstr("31 bytes"));
+  EXPECT_EQ(PublicKey::FromBase64Url(text + "=").status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(Ed25519StrictKeyTest, IdentityIsRefused) {
   ExpectRefused(Unhex(kLowOrderPoints[0].hex),
                 "has low order (a point of order 1)");
