@@ -241,7 +241,16 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const fs::path& dir, LedgerOptions 
   hooks.committed = [self](uint64_t) { self->Committed(); };
   hooks.aborted = [self] { self->Aborted(); };
   PARAPHE_ASSIGN_OR_RETURN(impl->log, Log::Open(DbPath(dir), std::move(lo), std::move(hooks)));
-  PARAPHE_ASSIGN_OR_RETURN(LedgerState trust, impl->RebuildLedgerState());
+  Result<LedgerState> rebuilt = impl->RebuildLedgerState();
+  if (!rebuilt.ok() && options.read_only && options.check == IntegrityCheck::kNone) {
+    // The auditor's view of a damaged copy (OpenLedgerSource): open it
+    // anyway with no operator key, so that the verifier reports each
+    // damaged record instead of refusing the whole directory.
+    impl->ledger_state = std::make_shared<const LedgerState>();
+    return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
+  }
+  if (!rebuilt.ok()) return rebuilt.status();
+  LedgerState trust = std::move(*rebuilt);
   if (trust.origin != impl->log->origin() || trust.verifier_key != impl->log->verifier_key()) {
     return DataLoss("the genesis record names origin \"" + trust.origin + "\" and verifier key " +
                     trust.verifier_key + ", but the database signs checkpoints as \"" +

@@ -412,6 +412,27 @@ TEST_F(TrustRootsTest, AResumedAuditTrustsNoOperatorKeyTheLogDoesNotExplain) {
       << Describe(wrong_pin);
 }
 
+// A copy whose genesis was damaged still opens for the auditor, who is told
+// what is wrong with record 0 instead of being refused the directory.
+TEST_F(TrustRootsTest, ADamagedGenesisIsReportedNotRefused) {
+  SubmitExamples(0, 3);
+  ledger_.reset();
+  {
+    test::RawDb raw(dir_ / "db");
+    std::string v = raw.Get(internal::kRecords, internal::SeqKey(0));
+    v[v.size() - 3] ^= 0x01;  // inside the genesis's JWS signature
+    raw.Put(internal::kRecords, internal::SeqKey(0), v);
+  }
+  EXPECT_EQ(Ledger::Open(dir_).status().code(), StatusCode::kDataLoss);  // the server refuses
+  auto src = OpenLedgerSource(dir_);
+  ASSERT_TRUE(src.ok()) << src.status().ToString();
+  auto r = VerifyLog(**src, Pinned());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->ok());
+  EXPECT_TRUE(FailureIn(*r, 0, kPropSignature)) << Describe(*r);
+  EXPECT_TRUE(FailureIn(*r, 0, kPropLeafHash)) << Describe(*r);
+}
+
 TEST_F(TrustRootsTest, OlderFormatsAreRefusedNamingTheVersion) {
   ledger_.reset();
   {
