@@ -18,6 +18,7 @@ import sys
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 import base64
+import json
 
 # Records before the first event of the example history: the genesis.
 K_GENESIS = 1
@@ -57,11 +58,87 @@ def cases():
         ("forged-genesis.jsonl", [], 0, "VERIFIED: 8 record(s)"),
         ("forged-genesis.jsonl", op, 1, "FAIL seq=0 genesis:"),
         ("forged-genesis.jsonl", funder, 1, "FAIL seq=%d key_pin:" % K_FORGED_PAYMENT),
-    ]
+        # Operator key rotation in the ledger stream (15 registers a second
+        # key, 16 revokes the first, 17 is signed by the new or the old one).
+        ("rotated.jsonl", op, 0, "VERIFIED: 18 record(s)"),
+        ("tampered-operator-revoked.jsonl", op, 1, "FAIL seq=17 signature: [key.revoked]"),
+    ] + [(name, [], 2, want) for name, _, want in READING]
+
+
+# FORMAT.md 8, reading rules: copies of demo.jsonl broken one way each, all
+# unreadable input (exit 2, the message naming the line).
+def _dup_member(lines):
+    lines[0] = lines[0][:-1] + ',"tree_size":%s}' % json.loads(lines[0])["tree_size"]
+    return lines
+
+
+def _header_size(lines):
+    h = json.loads(lines[0])
+    h["tree_size"] += 1
+    lines[0] = json.dumps(h, separators=(",", ":"), ensure_ascii=False)
+    return lines
+
+
+def _header_origin(lines):
+    h = json.loads(lines[0])
+    h["origin"] = "paraphe.other/ledger"
+    lines[0] = json.dumps(h, separators=(",", ":"), ensure_ascii=False)
+    return lines
+
+
+def _v1(lines):
+    lines[0] = lines[0].replace("paraphe-bundle/v2", "paraphe-bundle/v1")
+    return lines
+
+
+def _record_member(lines):
+    lines[3] = lines[3][:-1] + ',"kid":"x"}'
+    return lines
+
+
+def _bytes(fn):
+    return fn
+
+
+def _lines(fn):
+    """A breaker working on the lines (str, without their newlines)."""
+    def on_bytes(data):
+        lines = fn(data.decode("utf-8").split("\n")[:-1])
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    return on_bytes
+
+
+def _blank_line(data):
+    i = data.index(b"\n") + 1
+    return data[:i] + b"\n" + data[i:]
+
+
+# name, how to break demo.jsonl's bytes, message part
+READING = [
+    ("reading-crlf.jsonl", _bytes(lambda b: b.replace(b"\n", b"\r\n")), "line 1: carriage return"),
+    ("reading-no-final-newline.jsonl", _bytes(lambda b: b[:-1]), "does not end with a newline"),
+    ("reading-blank-line.jsonl", _bytes(_blank_line), "line 2: blank line"),
+    ("reading-long-line.jsonl", _bytes(lambda b: b + b"x" * (1433600 + 1) + b"\n"),
+     "longer than 1433600"),
+    ("reading-duplicate-member.jsonl", _lines(_dup_member), "given twice"),
+    ("reading-header-size.jsonl", _lines(_header_size), "tree_size"),
+    ("reading-header-origin.jsonl", _lines(_header_origin), "origin"),
+    ("reading-format-v1.jsonl", _lines(_v1), "paraphe-bundle/v1"),
+    ("reading-record-member.jsonl", _lines(_record_member), "line 4: unknown member 'kid'"),
+]
+
+
+def write_reading_cases(outdir):
+    with open(outdir + "/demo.jsonl", "rb") as f:
+        demo = f.read()
+    for name, breaker, _ in READING:
+        with open(outdir + "/" + name, "wb") as f:
+            f.write(breaker(demo))
 
 
 def main(verifier, outdir):
     vkey = outdir + "/demo.vkey"
+    write_reading_cases(outdir)
     bad = 0
     for name, extra, status, want in cases():
         p = subprocess.run([sys.executable, verifier, "--vkey-file", vkey] + extra +

@@ -289,8 +289,8 @@ class Report:
     def fail(self, seq, prop, detail, stream=None):
         self.failures.append((seq, prop, detail))
         where = "-" if seq is None else str(seq)
-        ctx = "" if not stream else "[%s] " % stream
-        print("FAIL seq=%s %s: %s%s" % (where, prop, ctx, detail))
+        ctx = "" if not stream else " (stream %s)" % stream
+        print("FAIL seq=%s %s: %s%s" % (where, prop, detail, ctx))
 
 
 def strict_json(raw):

@@ -226,6 +226,60 @@ int main(int argc, char** argv) {
            "tampered-genesis-missing");
   }
 
+  // The operator registry replayed from the ledger stream: a second
+  // operator key registered at 15, the first revoked at 16 (signed by
+  // itself), then a KeyRegistered at 17 signed by the new key (rotated: must
+  // pass) or by the revoked one (tampered-operator-revoked: [key.revoked]).
+  {
+    auto op1 = test::DemoKey("operator");
+    auto op2 = SeedKey("paraphe demo second operator key");
+    const json::object actor{{"party", "operator"}, {"role", "operator"}};
+    const std::string conv(payloads[0].at("convention").as_string());
+    auto ledger_event = [&](std::string type, uint64_t version, json::object data) {
+      return json::object{{"type", std::move(type)}, {"convention", "_ledger"},
+                          {"expected_version", version}, {"date", "2026-11-26"},
+                          {"actor", actor}, {"data", std::move(data)}};
+    };
+    json::object reg = ledger_event(
+        "OperatorKeyRegistered", 1,
+        {{"public_key", crypto::Base64UrlEncode(op2.public_key().raw())},
+         {"holder", "second operator"}});
+    json::object rev = ledger_event("OperatorKeyRevoked", 2,
+                                    {{"kid", op1.public_key().Thumbprint()},
+                                     {"reason", "rotation"}});
+    json::object party_key{
+        {"type", "KeyRegistered"}, {"convention", conv},
+        {"expected_version", payloads.size()}, {"date", "2026-11-26"}, {"actor", actor},
+        {"data", json::object{{"party", "crpv-paca"},
+                              {"public_key", crypto::Base64UrlEncode(
+                                                 SeedKey("crpv new finance key").public_key().raw())},
+                              {"roles", json::array{"finance"}}}}};
+    for (const bool revoked_signer : {false, true}) {
+      Bundle b = bundle;
+      auto append = [&](const std::string& jws) {
+        const uint64_t seq = b.records.size();
+        b.records.push_back(BundleRecord{seq, kNowMs, EncodeLeaf(seq, kNowMs, jws)});
+      };
+      append(crypto::JwsSign(json::serialize(reg), op1));
+      append(crypto::JwsSign(json::serialize(rev), op1));
+      append(crypto::JwsSign(json::serialize(party_key), revoked_signer ? op1 : op2));
+      Reseal(b, *real);
+      const std::string name = revoked_signer ? "tampered-operator-revoked" : "rotated";
+      WriteBundleFile(out / (name + ".jsonl"), b);
+      auto r = MustVerify(b, init->verifier_key, {demo_operator}, name);
+      const bool want_fail = revoked_signer;
+      const bool found = std::any_of(r.failures.begin(), r.failures.end(), [&](const auto& f) {
+        return f.seq == b.records.size() - 1 && f.property == kPropSignature &&
+               f.detail.find("[key.revoked]") == 0;
+      });
+      if (want_fail ? !found || r.failures.size() != 1 : !r.ok()) {
+        std::cerr << "make_demo_bundle: the C++ verifier on " << name << ": unexpected result:\n";
+        for (const auto& f : r.failures) std::cerr << "  " << f.property << ": " << f.detail << "\n";
+        return 2;
+      }
+    }
+  }
+
   // Issue 12 item 1: a thief of the ledger key (and of nothing else) re-writes
   // the log. Operator keys come only from the genesis, so they forge one
   // naming their own operator key, re-sign the operator's events with it,
