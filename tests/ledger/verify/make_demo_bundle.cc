@@ -8,6 +8,7 @@
 //                                tests/independent/check_tampered.py)
 //   OUTDIR/forged-genesis.jsonl  a log re-written by a thief of the ledger
 //                                key (consistent; fails only with an operator pin)
+//   OUTDIR/rotated.jsonl         the demo plus an operator key rotation (passes)
 //   OUTDIR/example.jsonl         the log of docs/FORMAT.md section 10
 //   OUTDIR/worked-example.txt    the values pasted in docs/FORMAT.md
 // The demo ledger key is random per run, so the demo's checkpoints differ
