@@ -1,37 +1,54 @@
 #!/usr/bin/env python3
-"""Independent verifier for Paraphe export bundles (paraphe-bundle/v1).
+"""Independent verifier for Paraphe export bundles (paraphe-bundle/v2).
 
-Written from docs/FORMAT.md alone, with the Python standard library and the
+Written from docs/FORMAT.md (sections 1, 2, 3, 5, 7, 8) and docs/EVENTS.md
+("The ledger stream") alone, with the Python standard library and the
 `cryptography` package (Debian: python3-cryptography). It shares no code with
 the C++ verifier, on purpose: two implementations that agree are evidence
-that the format document is complete.
+that the format documents are complete.
 
 What it checks:
-  - the checkpoint (a C2SP signed note) carries a valid Ed25519 signature by
-    the verifier key given on the command line, and names that key's origin;
-  - the header's tree_size, the checkpoint's size and the number of record
-    lines agree;
-  - every record line: the leaf decodes (format byte 0x01), its embedded seq
+  - reading (FORMAT.md 8; any breach is unreadable input, exit 2): LF line
+    ends only, a final newline, no blank line, the line length limit, one
+    JSON object per line with exactly the specified members and types, no
+    member given twice, format paraphe-bundle/v2, and a header that agrees
+    with its own checkpoint (origin, verifier key name and id, tree size);
+  - the checkpoint (a C2SP signed note) carries exactly one valid Ed25519
+    signature by the PINNED verifier key, and names that key's origin;
+  - the checkpoint's size and the number of record lines agree;
+  - every record line: the leaf decodes (format byte 0x02), its embedded seq
     equals its position and the line's seq, its time equals the line's
     recorded_at_ms, recording times never decrease;
   - the RFC 6962 Merkle root over all leaves equals the checkpoint's root;
-  - every event's JWS (alg EdDSA, no crit) verifies with the key its kid
-    names in the key registry as it stood at that point of the log: operator
-    keys from the bundle header (kid recomputed as the RFC 7638 thumbprint),
-    convention keys from ConventionRegistered / KeyRegistered / KeyRevoked
-    payloads in log order (a key revoked at seq r signs nothing after r), the
-    key belonging to the acting party;
+  - trust roots from the log only (FORMAT.md 7.1): record 0 is a
+    LedgerGenesis signed by one of the operator keys it lists, naming the
+    pinned verifier key and the checkpoint's origin; OperatorKeyRegistered /
+    OperatorKeyRevoked of the ledger stream change the operator registry in
+    log order (a key registered at r signs from r, a key revoked at v signs
+    nothing after v, the last active key cannot be revoked);
+  - optional pins: with --operator-key, the genesis must be signed by a
+    pinned operator key; with --party-key PARTY=KEY, every event of PARTY
+    must be signed by one of its pinned keys (property key_pin);
+  - every event's JWS (alg EdDSA, no crit, no duplicated member) verifies
+    with the key its kid names, as the registry stood at that seq: operator
+    keys from the ledger stream, convention keys from ConventionRegistered /
+    KeyRegistered / KeyRevoked payloads in log order, the key belonging to
+    the acting party;
   - each event's expected_version equals the number of earlier events of its
-    convention that passed these checks.
+    stream (a convention, or _ledger) that passed these checks.
+
+Failures are printed with the property names of FORMAT.md 7.3.
 
 Out of scope: the convention's business rules (payments, amendments,
 deadlines, roles per event type...). Re-validating them needs the rules of
-docs/EVENTS.md; the C++ verifier (`paraphe verify`) does that.
+docs/EVENTS.md; the C++ verifier (`paraphe verify`) does that. The rules of
+the ledger stream are checked here.
 
 Usage:
-  verify_bundle.py (--vkey VKEY | --vkey-file FILE) BUNDLE.jsonl
+  verify_bundle.py (--vkey VKEY | --vkey-file FILE) [--operator-key B64URL]...
+                   [--party-key PARTY=B64URL]... BUNDLE.jsonl
 Exit status: 0 verified; 1 a check failed (one "FAIL" line per failure on
-stdout); 2 usage error or a bundle that cannot be read at all.
+stdout); 2 usage error or a bundle that cannot be read (FORMAT.md 8).
 """
 
 import argparse
@@ -258,21 +275,53 @@ class Frontier:
 
 # ------------------------------------------------------------------ check
 
+LEDGER_STREAM = "_ledger"
+LEDGER_TYPES = ("LedgerGenesis", "OperatorKeyRegistered", "OperatorKeyRevoked")
+MAX_LINE_BYTES = 1433600  # FORMAT.md 8: 1400 KiB without the newline
+BUNDLE_FORMAT = "paraphe-bundle/v2"
+LEAF_VERSION = 0x02
+
+
 class Report:
     def __init__(self):
         self.failures = []
 
-    def fail(self, seq, prop, detail):
+    def fail(self, seq, prop, detail, stream=None):
         self.failures.append((seq, prop, detail))
         where = "-" if seq is None else str(seq)
-        print("FAIL seq=%s %s: %s" % (where, prop, detail))
+        ctx = "" if not stream else " (stream %s)" % stream
+        print("FAIL seq=%s %s: %s%s" % (where, prop, detail, ctx))
+
+
+def strict_json(raw):
+    """One JSON value; a member given twice anywhere is refused; NaN and
+    Infinity are not JSON."""
+    def pairs(items):
+        obj = {}
+        for k, v in items:
+            if k in obj:
+                raise ValueError("member %r given twice" % k)
+            obj[k] = v
+        return obj
+
+    def constant(name):
+        raise ValueError("%s is not JSON" % name)
+
+    return json.loads(raw, object_pairs_hook=pairs, parse_constant=constant)
+
+
+def is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def decode_jws(compact):
+    """FORMAT.md 2. Returns (kid, payload bytes, signature, signing input)."""
     parts = compact.split(".")
     if len(parts) != 3:
         raise ValueError("a JWS has three segments")
-    header = json.loads(b64url_decode(parts[0]))
+    if not parts[0]:
+        raise ValueError("the JWS header segment is empty")
+    header = strict_json(b64url_decode(parts[0]))
     if not isinstance(header, dict):
         raise ValueError("the JWS header is not an object")
     if header.get("alg") != "EdDSA":
@@ -280,51 +329,389 @@ def decode_jws(compact):
     if "crit" in header:
         raise ValueError("crit is not supported")
     kid = header.get("kid")
-    if not isinstance(kid, str):
+    if not isinstance(kid, str) or not kid:
         raise ValueError("the header has no kid")
     payload = b64url_decode(parts[1])
     signature = b64url_decode(parts[2])
+    if len(signature) != 64:
+        raise ValueError("the signature is not 64 bytes")
     signing_input = (parts[0] + "." + parts[1]).encode("ascii")
     return kid, payload, signature, signing_input
 
 
-def verify(bundle_path, vkey):
+def split_note(note):
+    """The signed note's text and its signature lines [(name, bytes)], without
+    verifying anything (FORMAT.md 5, step 1)."""
+    if not note.endswith("\n"):
+        raise ValueError("the note does not end with a newline")
+    split = note.rfind("\n\n")
+    if split < 0:
+        raise ValueError("the note has no blank line before its signatures")
+    sigs = []
+    for line in note[split + 2 :].split("\n")[:-1]:
+        fields = line[2:].split(" ") if line.startswith("\u2014 ") else []
+        if len(fields) != 2:
+            raise ValueError("malformed signature line %r" % line)
+        raw = b64_decode(fields[1])
+        if len(raw) < 5:
+            raise ValueError("a signature line holds fewer than 5 bytes")
+        sigs.append((fields[0], raw))
+    if not sigs:
+        raise ValueError("the note has no signature line")
+    return note[: split + 1], sigs
+
+
+def paris_date(ms):
+    """The Europe/Paris calendar date of a recording time, YYYY-MM-DD."""
+    import datetime
+    try:
+        from zoneinfo import ZoneInfo
+        tz = ZoneInfo("Europe/Paris")
+    except Exception:  # no time zone database: UTC+1, close enough for tests
+        tz = datetime.timezone(datetime.timedelta(hours=1))
+    return datetime.datetime.fromtimestamp(ms / 1000, tz).strftime("%Y-%m-%d")
+
+
+# ----------------------------------------------------------------- reading
+
+def read_lines(path):
+    """FORMAT.md 8, reading rules: the lines of the file (str, without their
+    newline), or Unreadable naming the 1-based line."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if not data:
+        raise Unreadable("the bundle is empty: no header line")
+    raw_lines = data.split(b"\n")
+    last = raw_lines.pop()  # after the final newline: empty when there is one
+    if last:
+        raise Unreadable("line %d: the last line does not end with a newline"
+                         % (len(raw_lines) + 1))
+    out = []
+    for i, raw in enumerate(raw_lines, 1):
+        if len(raw) > MAX_LINE_BYTES:
+            raise Unreadable("line %d: longer than %d bytes" % (i, MAX_LINE_BYTES))
+        if b"\r" in raw:
+            raise Unreadable("line %d: carriage return: lines end with \\n only (no CRLF)" % i)
+        if not raw:
+            raise Unreadable("line %d: blank line" % i)
+        try:
+            out.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            raise Unreadable("line %d: not UTF-8: %s" % (i, e))
+    return out
+
+
+def parse_line(text, line_no, members):
+    try:
+        obj = strict_json(text)
+    except ValueError as e:
+        raise Unreadable("line %d: not a JSON object: %s" % (line_no, e))
+    if not isinstance(obj, dict):
+        raise Unreadable("line %d: not a JSON object" % line_no)
+    if line_no == 1 and obj.get("format") == "paraphe-bundle/v1":
+        raise Unreadable("line 1: format paraphe-bundle/v1 (version 1, Paraphe 0.1) is no "
+                         "longer read")
+    for m in members:
+        if m not in obj:
+            raise Unreadable("line %d: missing member %r" % (line_no, m))
+    for m in obj:
+        if m not in members:
+            raise Unreadable("line %d: unknown member %r" % (line_no, m))
+    return obj
+
+
+def read_bundle(path):
+    """Returns (header dict, [(line_seq, line_time, leaf bytes)])."""
+    lines = read_lines(path)
+    h = parse_line(lines[0], 1, ("format", "origin", "verifier_key", "checkpoint", "tree_size"))
+    for m in ("format", "origin", "verifier_key", "checkpoint"):
+        if not isinstance(h[m], str):
+            raise Unreadable("line 1: %r is not a string" % m)
+    if h["format"] != BUNDLE_FORMAT:
+        raise Unreadable("line 1: unknown format %r (expected %s)" % (h["format"], BUNDLE_FORMAT))
+    if not is_int(h["tree_size"]) or h["tree_size"] < 0:
+        raise Unreadable("line 1: tree_size is not a non-negative integer")
+    # The header agrees with its own checkpoint (not verified here: that is
+    # the pinned key's job, checkpoint_signature).
+    try:
+        text, sigs = split_note(h["checkpoint"])
+        origin, size, _ = parse_checkpoint(text)
+        name, key_id, _ = parse_vkey(h["verifier_key"])
+    except ValueError as e:
+        raise Unreadable("line 1: %s" % e)
+    if h["origin"] != origin or name != origin:
+        raise Unreadable("line 1: origin %r and verifier key name %r must be the checkpoint's "
+                         "origin %r" % (h["origin"], name, origin))
+    if h["tree_size"] != size:
+        raise Unreadable("line 1: tree_size %d but the checkpoint's size is %d"
+                         % (h["tree_size"], size))
+    if not any(n == name and s[:4] == key_id for n, s in sigs):
+        raise Unreadable("line 1: the checkpoint carries no signature line by verifier_key")
+    records = []
+    for i, text in enumerate(lines[1:], 2):
+        r = parse_line(text, i, ("seq", "recorded_at_ms", "leaf"))
+        if not is_int(r["seq"]) or r["seq"] < 0:
+            raise Unreadable("line %d: seq is not a non-negative integer" % i)
+        if not is_int(r["recorded_at_ms"]) or not -2**63 <= r["recorded_at_ms"] < 2**63:
+            raise Unreadable("line %d: recorded_at_ms is not an int64" % i)
+        if not isinstance(r["leaf"], str):
+            raise Unreadable("line %d: leaf is not a string" % i)
+        try:
+            leaf = b64_decode(r["leaf"])
+        except ValueError as e:
+            raise Unreadable("line %d: leaf: %s" % (i, e))
+        records.append((r["seq"], r["recorded_at_ms"], leaf))
+    return h, records
+
+
+# ------------------------------------------------------------ verification
+
+class Verifier:
+    def __init__(self, report, vkey_name, vkey_text, origin, operator_pins, party_pins):
+        self.report = report
+        self.vkey_name = vkey_name
+        self.vkey_text = vkey_text
+        self.origin = origin  # the checkpoint's, when it could be read
+        self.operator_pins = {thumbprint(k) for k in operator_pins}
+        self.party_pins = party_pins  # party -> set of raw keys
+        self.operators = {}  # kid -> {"pub","registered","revoked"}
+        self.ledger_version = 0
+        self.registries = {}  # convention -> kid -> {"pub","party","revoked"}
+        self.versions = {}    # convention -> events accepted so far
+        self.genesis_failed = False
+
+    def fail(self, seq, prop, detail, stream=None):
+        if prop == "genesis":
+            self.genesis_failed = True
+        self.report.fail(seq, prop, detail, stream)
+
+    # FORMAT.md 7.1: a key registered at r signs from r; revoked at v signs
+    # nothing after v.
+    def operator_key(self, kid, seq):
+        k = self.operators.get(kid)
+        if k is None or k["registered"] > seq:
+            return None, "[key.unknown] kid %s is not an operator key" % kid
+        if k["revoked"] is not None and k["revoked"] < seq:
+            return None, "[key.revoked] operator key %s was revoked at seq %d" % (kid, k["revoked"])
+        return k["pub"], None
+
+    def event(self, pos, when, kid, event, signature, signing_input):
+        etype, conv = event["type"], event["convention"]
+        if pos == 0 and etype != "LedgerGenesis":
+            self.fail(0, "genesis", "the log's first record is a %s, not a LedgerGenesis: "
+                      "nothing in the log names its operator keys" % etype)
+        if (etype in LEDGER_TYPES) != (conv == LEDGER_STREAM):
+            self.fail(pos, "rule:convention.mismatch",
+                      "%s may not name stream %r" % (etype, conv), conv)
+            return
+        if conv == LEDGER_STREAM:
+            self.ledger_event(pos, when, kid, event, signature, signing_input)
+        else:
+            self.convention_event(pos, kid, event, signature, signing_input)
+
+    def ledger_event(self, pos, when, kid, event, signature, signing_input):
+        etype, data = event["type"], event["data"]
+        s = LEDGER_STREAM
+        genesis = etype == "LedgerGenesis"
+        # The signer.
+        if genesis:
+            pub = None
+            for k in data.get("operator_keys", []) if isinstance(data, dict) else []:
+                try:
+                    raw = b64url_decode(k)
+                except (ValueError, TypeError):
+                    continue
+                if len(raw) == 32 and thumbprint(raw) == kid:
+                    pub = raw
+            if pub is None:
+                self.fail(pos, "signature", "[key.unknown] the genesis is signed by key %s, "
+                          "which is not one of the operator keys it names" % kid, s)
+                return
+        else:
+            pub, why = self.operator_key(kid, pos)
+            if pub is None:
+                self.fail(pos, "signature", why, s)
+                return
+        if not ed25519_ok(pub, signing_input, signature):
+            self.fail(pos, "signature", "the signature does not verify with key %s" % kid, s)
+            return
+        if genesis and self.operator_pins and kid not in self.operator_pins:
+            self.fail(pos, "genesis", "the genesis is signed by operator key %s, which is not "
+                      "a pinned operator key: this is not the ledger the pinned key created"
+                      % kid, s)
+            return
+        # The stream's rules (EVENTS.md, "The ledger stream").
+        rule, detail = self.ledger_rules(pos, when, kid, event)
+        if rule:
+            # A genesis anywhere but seq 0 is the genesis property's finding.
+            self.fail(pos, "genesis" if genesis and pos != 0 else "rule:" + rule, detail, s)
+            return
+        self.ledger_version += 1
+        if genesis:
+            if data["verifier_key"] != self.vkey_text:
+                self.fail(pos, "genesis", "the genesis names verifier key %s but the checkpoints "
+                          "were verified with %s" % (data["verifier_key"], self.vkey_text), s)
+            if self.origin is not None and data["origin"] != self.origin:
+                self.fail(pos, "genesis", "the genesis names origin %r but the checkpoint's is %r"
+                          % (data["origin"], self.origin), s)
+
+    def ledger_rules(self, pos, when, kid, event):
+        """Applies a ledger-stream event; (rule id, detail) when refused."""
+        etype, data = event["type"], event["data"]
+        if etype == "LedgerGenesis":
+            if self.ledger_version != 0 or pos != 0:
+                return "ledger.genesis_not_first", ("a LedgerGenesis must be the log's first "
+                                                    "record (seq 0); this one is at seq %d" % pos)
+        elif self.ledger_version == 0:
+            return "ledger.no_genesis", "%s before the ledger's genesis record" % etype
+        if event["expected_version"] != self.ledger_version:
+            return "version.conflict", ("expected_version %s but the ledger stream is at "
+                                        "version %d" % (event["expected_version"],
+                                                        self.ledger_version))
+        if event["actor"].get("party") != "operator" or event["actor"].get("role") != "operator":
+            return "role.not_allowed", "%s may only be emitted by operator/operator" % etype
+        if not isinstance(event["date"], str) or event["date"] > paris_date(when):
+            return "date.in_future", "event dated %s but recorded on %s" % (
+                event["date"], paris_date(when))
+        if not isinstance(data, dict):
+            return "event.malformed", "data is not an object"
+        if etype == "LedgerGenesis":
+            try:
+                name, _, _ = parse_vkey(data["verifier_key"])
+            except (ValueError, KeyError, TypeError, AttributeError) as e:
+                return "ledger.verifier_key_invalid", "data.verifier_key: %s" % e
+            if name != data.get("origin"):
+                return "ledger.verifier_key_invalid", ("data.verifier_key is named %r but the "
+                                                       "origin is %r" % (name, data.get("origin")))
+            keys = data.get("operator_keys")
+            if not isinstance(keys, list) or not 1 <= len(keys) <= 16:
+                return "event.malformed", "data.operator_keys must list 1 to 16 keys"
+            new = {}
+            for k in keys:
+                raw, why = self.accept_key(k)
+                if why:
+                    return "key.invalid", "data.operator_keys: " + why
+                if thumbprint(raw) in new:
+                    return "key.duplicate", "data.operator_keys lists key %s twice" % thumbprint(raw)
+                new[thumbprint(raw)] = {"pub": raw, "registered": pos, "revoked": None}
+            self.operators = new
+        elif etype == "OperatorKeyRegistered":
+            raw, why = self.accept_key(data.get("public_key"))
+            if why:
+                return "key.invalid", "data.public_key: " + why
+            if thumbprint(raw) in self.operators:
+                return "key.duplicate", "key %s is already an operator key" % thumbprint(raw)
+            self.operators[thumbprint(raw)] = {"pub": raw, "registered": pos, "revoked": None}
+        else:  # OperatorKeyRevoked
+            target = self.operators.get(data.get("kid"))
+            if target is None:
+                return "key.target_unknown", "no operator key %r" % data.get("kid")
+            if target["revoked"] is not None:
+                return "key.already_revoked", "operator key %s was already revoked at seq %d" % (
+                    data["kid"], target["revoked"])
+            active = [k for k in self.operators.values() if k["revoked"] is None]
+            if len(active) == 1:
+                return "operator.last_key", "operator key %s is the last active one" % data["kid"]
+            target["revoked"] = pos
+        return None, None
+
+    @staticmethod
+    def accept_key(text):
+        try:
+            raw = b64url_decode(text)
+        except (ValueError, TypeError):
+            return None, "not base64url"
+        if not ed25519_key_ok(raw):
+            return None, "refused by the Ed25519 acceptance rule"
+        return raw, None
+
+    def convention_event(self, pos, kid, event, signature, signing_input):
+        conv, party, etype = event["convention"], event["actor"]["party"], event["type"]
+        expected = event["expected_version"]
+        good = True
+        if expected != self.versions.get(conv, 0):
+            self.fail(pos, "index", "expected_version %d but %d earlier event(s)"
+                      % (expected, self.versions.get(conv, 0)), conv)
+            good = False
+        registry = self.registries.get(conv, {})
+        pub = None
+        if party == "operator":
+            pub, why = self.operator_key(kid, pos)
+            if pub is None:
+                self.fail(pos, "signature", why, conv)
+                good = False
+        else:
+            entry = registry.get(kid)
+            if entry is None:
+                self.fail(pos, "signature", "[key.unknown] kid %s is not registered for %s"
+                          % (kid, conv), conv)
+                good = False
+            elif entry["revoked"] is not None:
+                self.fail(pos, "signature", "[key.revoked] key %s was revoked at seq %d"
+                          % (kid, entry["revoked"]), conv)
+                good = False
+            elif entry["party"] != party:
+                self.fail(pos, "rule:key.wrong_party", "key %s belongs to %s, not %s"
+                          % (kid, entry["party"], party), conv)
+                good = False
+            else:
+                pub = entry["pub"]
+        if pub is not None:
+            if not ed25519_ok(pub, signing_input, signature):
+                self.fail(pos, "signature", "the signature does not verify with key %s" % kid, conv)
+                good = False
+            pins = self.party_pins.get(party)
+            if pins and pub not in pins:
+                self.fail(pos, "key_pin", "party %r acts with key %s, which is not one of its "
+                          "pinned keys" % (party, kid), conv)
+                good = False
+        if not good:
+            return
+        self.versions[conv] = self.versions.get(conv, 0) + 1
+        # Registry changes, in log order.
+        data = event.get("data", {})
+        try:
+            if etype == "ConventionRegistered":
+                registry = self.registries.setdefault(conv, {})
+                for p in data["parties"]:
+                    for k in p["keys"]:
+                        kpub = b64url_decode(k["public_key"])
+                        registry[thumbprint(kpub)] = {"pub": kpub, "party": p["id"], "revoked": None}
+            elif etype == "KeyRegistered":
+                kpub = b64url_decode(data["public_key"])
+                self.registries.setdefault(conv, {})[thumbprint(kpub)] = {
+                    "pub": kpub, "party": data["party"], "revoked": None}
+            elif etype == "KeyRevoked":
+                target = self.registries.get(conv, {}).get(data["kid"])
+                if target is not None and target["revoked"] is None:
+                    target["revoked"] = pos
+        except (ValueError, KeyError, TypeError) as e:
+            self.fail(pos, "rule:event.malformed", "malformed key registry event: %s" % e, conv)
+
+
+def parse_event(payload_bytes):
+    """The envelope of EVENTS.md, strictly: exactly its members."""
+    event = strict_json(payload_bytes.decode("utf-8"))
+    if not isinstance(event, dict) or set(event) != {
+            "type", "convention", "expected_version", "date", "actor", "data"}:
+        raise ValueError("not an event envelope")
+    if not isinstance(event["type"], str) or not isinstance(event["convention"], str):
+        raise ValueError("bad type or convention")
+    if not is_int(event["expected_version"]) or event["expected_version"] < 0:
+        raise ValueError("bad expected_version")
+    actor = event["actor"]
+    if not isinstance(actor, dict) or set(actor) != {"party", "role"}:
+        raise ValueError("bad actor")
+    return event
+
+
+def verify(bundle_path, vkey, operator_pins=(), party_pins=None):
     report = Report()
     name, key_id, ledger_pub = parse_vkey(vkey)
-    with open(bundle_path, "rb") as f:
-        lines = f.read().split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    if not lines:
-        raise Unreadable("the bundle is empty")
-    try:
-        header = json.loads(lines[0])
-        if header.get("format") != "paraphe-bundle/v1":
-            raise ValueError("unknown format %r" % header.get("format"))
-        note = header["checkpoint"]
-        header_size = header["tree_size"]
-        op_entries = header["operator_keys"]
-    except (ValueError, KeyError, TypeError, AttributeError) as e:
-        raise Unreadable("line 1: %s" % e)
+    header, records = read_bundle(bundle_path)
 
-    # Operator keys: kid recomputed from the public key.
-    operator_keys = {}
-    for entry in op_entries:
-        if isinstance(entry, dict):
-            try:
-                pub = b64url_decode(entry["public_key"])
-            except (KeyError, ValueError) as e:
-                raise Unreadable("line 1: operator key: %s" % e)
-            if len(pub) != 32:
-                raise Unreadable("line 1: operator key is not 32 bytes")
-            kid = thumbprint(pub)
-            if entry.get("kid") != kid:
-                report.fail(None, "signature", "operator kid %r is not its key's thumbprint %s"
-                            % (entry.get("kid"), kid))
-            operator_keys[kid] = pub
-
-    # Checkpoint.
-    text, reason = open_note(note, name, key_id, ledger_pub)
+    # Checkpoint, with the pinned key (FORMAT.md 5).
+    text, reason = open_note(header["checkpoint"], name, key_id, ledger_pub)
     if reason:
         report.fail(None, "checkpoint_signature", reason)
     checkpoint = None
@@ -337,24 +724,16 @@ def verify(bundle_path, vkey):
         report.fail(None, "checkpoint_signature",
                     "the checkpoint names origin %r, the key %r" % (checkpoint[0], name))
 
-    # Records.
+    v = Verifier(report, name, vkey.strip(), checkpoint[0] if checkpoint else None,
+                 operator_pins, party_pins or {})
     frontier = Frontier()
-    registries = {}  # convention -> kid -> {"pub","party","revoked"}
-    versions = {}    # convention -> events accepted so far
     last_time = None
     prev_offset = 0
-    records = lines[1:]
-    for pos, raw_line in enumerate(records):
-        line_no = pos + 2
-        try:
-            rec = json.loads(raw_line)
-            leaf = b64_decode(rec["leaf"])
-            line_seq, line_time = rec["seq"], rec["recorded_at_ms"]
-        except (ValueError, KeyError, TypeError) as e:
-            raise Unreadable("line %d: %s" % (line_no, e))
+    for pos, (line_seq, line_time, leaf) in enumerate(records):
         frontier.append(leaf_hash(leaf))
-        if len(leaf) < 17 or leaf[0] != 0x01:
-            report.fail(pos, "leaf_hash", "the leaf is not a version-1 leaf")
+        if len(leaf) < 17 or leaf[0] != LEAF_VERSION:
+            report.fail(pos, "leaf_hash", "the leaf is not a version-2 leaf%s" % (
+                " (version 1, Paraphe 0.1, is no longer read)" if leaf[:1] == b"\x01" else ""))
             prev_offset = 0
             continue
         seq, when = struct.unpack(">Qq", leaf[1:17])
@@ -369,76 +748,27 @@ def verify(bundle_path, vkey):
             report.fail(pos, "sequence_gap", "the recording time goes back")
         last_time = when if last_time is None else max(last_time, when)
 
-        # The event.
         try:
             kid, payload_bytes, signature, signing_input = decode_jws(leaf[17:].decode("ascii"))
-            event = json.loads(payload_bytes)
-            conv = event["convention"]
-            party = event["actor"]["party"]
-            etype = event["type"]
-            expected = event["expected_version"]
-            if not isinstance(conv, str) or not isinstance(expected, int):
-                raise ValueError("bad convention or expected_version")
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
-            report.fail(pos, "signature", "the JWS or its event cannot be read: %s" % e)
+        except (ValueError, UnicodeDecodeError) as e:
+            report.fail(pos, "signature", "the record's JWS does not parse: %s" % e)
             continue
-        good = True
-        if expected != versions.get(conv, 0):
-            report.fail(pos, "index", "%s: expected_version %d but %d earlier event(s)"
-                        % (conv, expected, versions.get(conv, 0)))
-            good = False
-        registry = registries.get(conv, {})
-        if party == "operator":
-            pub = operator_keys.get(kid)
-            if pub is None:
-                report.fail(pos, "signature", "kid %s is not an operator key" % kid)
-                good = False
-        else:
-            entry = registry.get(kid)
-            pub = None
-            if entry is None:
-                report.fail(pos, "signature", "kid %s is not registered for %s" % (kid, conv))
-                good = False
-            elif entry["revoked"] is not None:
-                report.fail(pos, "signature", "key %s was revoked at seq %d" % (kid, entry["revoked"]))
-                good = False
-            elif entry["party"] != party:
-                report.fail(pos, "signature", "key %s belongs to %s, not %s" % (kid, entry["party"], party))
-                good = False
-            else:
-                pub = entry["pub"]
-        if pub is not None and not ed25519_ok(pub, signing_input, signature):
-            report.fail(pos, "signature", "the signature does not verify with key %s" % kid)
-            good = False
-        if not good:
-            continue
-        versions[conv] = versions.get(conv, 0) + 1
-        # Registry changes, in log order.
-        data = event.get("data", {})
         try:
-            if etype == "ConventionRegistered":
-                registry = registries.setdefault(conv, {})
-                for p in data["parties"]:
-                    for k in p["keys"]:
-                        kpub = b64url_decode(k["public_key"])
-                        registry[thumbprint(kpub)] = {"pub": kpub, "party": p["id"], "revoked": None}
-            elif etype == "KeyRegistered":
-                kpub = b64url_decode(data["public_key"])
-                registries.setdefault(conv, {})[thumbprint(kpub)] = {
-                    "pub": kpub, "party": data["party"], "revoked": None}
-            elif etype == "KeyRevoked":
-                target = registries.get(conv, {}).get(data["kid"])
-                if target is not None and target["revoked"] is None:
-                    target["revoked"] = pos
-        except (ValueError, KeyError, TypeError) as e:
-            report.fail(pos, "signature", "malformed key registry event: %s" % e)
+            event = parse_event(payload_bytes)
+        except (ValueError, UnicodeDecodeError) as e:
+            report.fail(pos, "signature", "the signed payload is not a valid event: %s" % e)
+            continue
+        v.event(pos, when, kid, event, signature, signing_input)
+
+    if records and v.ledger_version == 0 and not v.genesis_failed:
+        v.fail(0, "genesis", "the log has no valid genesis record at seq 0")
 
     # Sizes and root.
     n = len(records)
     if checkpoint:
-        if header_size != checkpoint[1] or n != checkpoint[1]:
-            report.fail(None, "root", "the checkpoint covers %d records, the header says %s, "
-                        "the bundle holds %d" % (checkpoint[1], header_size, n))
+        if n != checkpoint[1]:
+            report.fail(None, "root", "the checkpoint covers %d records, the bundle holds %d"
+                        % (checkpoint[1], n))
         elif frontier.root() != checkpoint[2]:
             report.fail(None, "root", "the leaves hash to %s, the checkpoint says %s"
                         % (base64.b64encode(frontier.root()).decode(),
@@ -446,11 +776,22 @@ def verify(bundle_path, vkey):
     return report, n
 
 
+def parse_key_arg(text, what):
+    raw = b64url_decode(text)
+    if not ed25519_key_ok(raw):
+        raise ValueError("%s %r is not an acceptable Ed25519 public key" % (what, text))
+    return raw
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument("--vkey", help="the ledger's C2SP verifier key")
     g.add_argument("--vkey-file", help="a file holding the verifier key")
+    ap.add_argument("--operator-key", action="append", default=[], metavar="B64URL",
+                    help="pin an operator key: the genesis must be signed by a pinned one")
+    ap.add_argument("--party-key", action="append", default=[], metavar="PARTY=B64URL",
+                    help="pin a party key: the party's events must be signed by a pinned one")
     ap.add_argument("bundle")
     args = ap.parse_args(argv)
     try:
@@ -458,7 +799,14 @@ def main(argv):
         if args.vkey_file:
             with open(args.vkey_file, encoding="utf-8") as f:
                 vkey = f.read().strip()
-        report, n = verify(args.bundle, vkey)
+        operator_pins = [parse_key_arg(k, "--operator-key") for k in args.operator_key]
+        party_pins = {}
+        for pk in args.party_key:
+            party, sep, key = pk.partition("=")
+            if not sep or not party:
+                raise ValueError("--party-key takes PARTY=B64URL")
+            party_pins.setdefault(party, set()).add(parse_key_arg(key, "--party-key"))
+        report, n = verify(args.bundle, vkey, operator_pins, party_pins)
     except (OSError, Unreadable, ValueError) as e:
         print("verify_bundle: %s" % e, file=sys.stderr)
         return 2
