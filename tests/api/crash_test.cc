@@ -3,7 +3,9 @@
 // restarted on the same directory. After each restart:
 //   - every acknowledged append (201) is in the log with the same seq, leaf
 //     hash and JWS, and so is every record an earlier check saw;
-//   - the log has no gap and at least as many records as acknowledgements;
+//   - the log begins with the genesis records Init wrote, unchanged;
+//   - the log has no gap and at least as many records as acknowledgements
+//     after the genesis;
 //   - a record nobody acknowledged (the answer was lost with the server) is
 //     exactly an event a client sent and got no answer for;
 //   - the checkpoint's signature verifies, its root is the RFC 6962 root of
@@ -73,6 +75,28 @@ struct Served {
 
 class CrashTest : public ServerTest {
  protected:
+  // The genesis records Ledger::Init wrote (read before any server runs):
+  // the only records in the log that no client sent.
+  std::vector<Served> ReadGenesis() {
+    std::vector<Served> out;
+    auto ledger = ledger::Ledger::Open(tl_->dir);
+    EXPECT_TRUE(ledger.ok()) << ledger.status().ToString();
+    if (!ledger.ok()) return out;
+    EXPECT_EQ((*ledger)->size(), test::kGenesis);
+    for (uint64_t seq = 0; seq < test::kGenesis; ++seq) {
+      auto r = (*ledger)->Entry(seq);
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+      if (!r.ok()) return out;
+      auto json = (*ledger)->RecordJson(*r);
+      EXPECT_TRUE(json.ok()) << json.status().ToString();
+      if (!json.ok()) return out;
+      EXPECT_EQ(json->at("convention").as_string(), "_ledger");
+      out.push_back({std::string(json->at("leaf_hash").as_string()),
+                     std::string(json->at("jws").as_string())});
+    }
+    return out;
+  }
+
   // One client of one round: conventions of its own, each taken through
   // registration, both signatures and the notification, until the server
   // goes away or `stop` is set.
@@ -183,12 +207,13 @@ class CrashTest : public ServerTest {
 
   // The checks after a restart; returns the number of records that nobody
   // acknowledged.
-  size_t CheckLog(const std::map<uint64_t, Ack>& acked,
+  size_t CheckLog(const std::vector<Served>& genesis,
+                  const std::map<uint64_t, Ack>& acked,
                   const std::set<std::string>& unanswered,
                   std::map<uint64_t, Served>& seen_before,
                   std::mt19937_64& rng) {
     std::vector<Served> log = ReadLog();
-    EXPECT_GE(log.size(), acked.size());
+    EXPECT_GE(log.size(), genesis.size() + acked.size());
     for (const auto& [seq, ack] : acked) {
       if (seq >= log.size()) {
         ADD_FAILURE() << "acknowledged seq " << seq << " (" << ack.convention
@@ -212,7 +237,10 @@ class CrashTest : public ServerTest {
     for (uint64_t seq = 0; seq < log.size(); ++seq) {
       EXPECT_TRUE(jws_seen.insert(log[seq].jws).second)
           << "seq " << seq << " repeats an event appended before";
-      if (!acked.contains(seq)) {
+      if (seq < genesis.size()) {
+        EXPECT_EQ(log[seq].leaf_hash, genesis[seq].leaf_hash) << "genesis seq " << seq;
+        EXPECT_EQ(log[seq].jws, genesis[seq].jws) << "genesis seq " << seq;
+      } else if (!acked.contains(seq)) {
         ++extras;
         EXPECT_TRUE(unanswered.contains(log[seq].jws))
             << "seq " << seq << " holds an event no client sent";
@@ -289,6 +317,8 @@ TEST_F(CrashTest, EveryAcknowledgedAppendSurvivesSigkill) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   };
   const std::vector<std::string> flags = {"--quiet", "--workers", "2"};
+  const std::vector<Served> genesis = ReadGenesis();
+  ASSERT_EQ(genesis.size(), test::kGenesis);
 
   const auto test_start = std::chrono::steady_clock::now();
   uint64_t round = 0;
@@ -306,7 +336,7 @@ TEST_F(CrashTest, EveryAcknowledgedAppendSurvivesSigkill) {
     if (HasFatalFailure()) return;
     const auto t1 = std::chrono::steady_clock::now();
     const size_t extras =
-        CheckLog(acked, unanswered, seen, rng) - extras_so_far;
+        CheckLog(genesis, acked, unanswered, seen, rng) - extras_so_far;
     extras_so_far += extras;
     const auto t2 = std::chrono::steady_clock::now();
     std::atomic<bool> stop{false};
@@ -358,7 +388,8 @@ TEST_F(CrashTest, EveryAcknowledgedAppendSurvivesSigkill) {
   auto report = boost::json::parse(verify.out, ec);
   ASSERT_FALSE(ec) << verify.out << verify.err;
   EXPECT_TRUE(report.at("ok").as_bool()) << verify.out;
-  EXPECT_GE(report.at("tree_size").to_number<uint64_t>(), acked.size());
+  EXPECT_GE(report.at("tree_size").to_number<uint64_t>(),
+            test::kGenesis + acked.size());
   std::cout << "paraphe verify --data: exit " << verify.code << " in "
             << ms(std::chrono::steady_clock::now() - v0) << " ms" << std::endl;
 #else
@@ -366,7 +397,7 @@ TEST_F(CrashTest, EveryAcknowledgedAppendSurvivesSigkill) {
 #endif
   // ...and, restarted, serves every acknowledged append.
   StartServer(flags);
-  const size_t extras = CheckLog(acked, unanswered, seen, rng);
+  const size_t extras = CheckLog(genesis, acked, unanswered, seen, rng);
   std::cout << "after " << round << " rounds: " << acked.size()
             << " acknowledged appends, log size " << seen.size() << ", "
             << extras << " unacknowledged but complete record(s), "

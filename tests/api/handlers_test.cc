@@ -17,6 +17,7 @@ namespace paraphe::api {
 namespace {
 
 using ::testing::HasSubstr;
+using test::kGenesis;
 using ::testing::StartsWith;
 
 class HandlersTest : public ::testing::Test {
@@ -85,18 +86,28 @@ TEST_F(HandlersTest, EmptyLedgerReads) {
   Response cp = Get("/v1/log/checkpoint");
   EXPECT_EQ(cp.result(), http::status::ok);
   EXPECT_EQ(std::string(cp[http::field::content_type]), kTextType);
-  EXPECT_THAT(cp.body(), StartsWith("paraphe.test/api\n0\n"));
+  // An empty ledger holds its genesis record.
+  EXPECT_THAT(cp.body(), StartsWith("paraphe.test/api\n" +
+                                    std::to_string(kGenesis) + "\n"));
   Response vk = Get("/v1/log/verifier-key");
   EXPECT_EQ(vk.body(), tl_->init.verifier_key + "\n");
-  EXPECT_EQ(Json(Get("/v1/conventions")).at("conventions").as_array().size(),
-            0u);
+  // The genesis's stream "_ledger" is not a convention: not listed, and a
+  // clear 404 problem under /v1/conventions/.
+  auto listing = Json(Get("/v1/conventions"));
+  EXPECT_EQ(listing.at("conventions").as_array().size(), 0u);
+  EXPECT_EQ(listing.at("log_size").to_number<uint64_t>(), kGenesis);
   for (auto t : {"/v1/conventions/nope", "/v1/conventions/nope/events",
-                 "/v1/conventions/nope/payments"}) {
-    EXPECT_EQ(Get(t).result(), http::status::not_found) << t;
+                 "/v1/conventions/nope/payments", "/v1/conventions/_ledger",
+                 "/v1/conventions/_ledger/events",
+                 "/v1/conventions/_ledger/payments",
+                 "/v1/conventions/_ledger?as_of_seq=0"}) {
+    Response res = Get(t);
+    EXPECT_EQ(res.result(), http::status::not_found) << t << res.body();
+    EXPECT_EQ(std::string(res[http::field::content_type]), kProblemType) << t;
   }
   EXPECT_EQ(Get("/healthz").result(), http::status::ok);
   EXPECT_EQ(Get("/readyz").result(), http::status::ok);
-  EXPECT_THAT(Get("/metrics").body(), HasSubstr("paraphe_log_size 0"));
+  EXPECT_THAT(Get("/metrics").body(), HasSubstr("paraphe_log_size " + std::to_string(kGenesis)));
   auto api = Json(Get("/v1/openapi.json"));
   EXPECT_TRUE(api.contains("openapi"));
 }
@@ -118,15 +129,18 @@ TEST_F(HandlersTest, ParameterErrorsAre400) {
   test::TestConvention c("conv-a");
   ASSERT_EQ(Post(c.Registration(tl_->operator_key)).result(),
             http::status::created);
-  for (auto t : {"/v1/log/proof/inclusion?seq=abc",
+  const uint64_t size = kGenesis + 1;
+  const std::string past = std::to_string(size + 1);
+  for (const std::string& t : std::vector<std::string>{
+                 "/v1/log/proof/inclusion?seq=abc",
                  "/v1/log/proof/inclusion",
-                 "/v1/log/proof/inclusion?seq=0&tree_size=2",
+                 "/v1/log/proof/inclusion?seq=0&tree_size=" + past,
                  "/v1/log/proof/inclusion?seq=0&tree_size=0",
                  "/v1/log/proof/inclusion?seq=-1",
                  "/v1/log/proof/consistency?from=2&to=1",
                  "/v1/log/proof/consistency?from=0&to=5",
                  "/v1/log/proof/consistency?to=1",
-                 "/v1/log/entries?start=2",
+                 "/v1/log/entries?start=" + past,
                  "/v1/log/entries?start=1&end=0",
                  "/v1/log/entries?limit=0",
                  "/v1/log/entries?limit=1001",
@@ -138,7 +152,7 @@ TEST_F(HandlersTest, ParameterErrorsAre400) {
     EXPECT_EQ(res.result(), http::status::bad_request) << t << res.body();
     EXPECT_EQ(std::string(res[http::field::content_type]), kProblemType) << t;
   }
-  EXPECT_EQ(Get("/v1/log/proof/inclusion?seq=1").result(),
+  EXPECT_EQ(Get("/v1/log/proof/inclusion?seq=" + std::to_string(size)).result(),
             http::status::not_found);
 }
 
@@ -148,17 +162,18 @@ TEST_F(HandlersTest, SubmitReceiptAndReads) {
   Response created = Post(reg + "\n");
   ASSERT_EQ(created.result(), http::status::created) << created.body();
   auto receipt = Json(created);
-  EXPECT_EQ(receipt.at("seq").to_number<uint64_t>(), 0u);
+  EXPECT_EQ(receipt.at("seq").to_number<uint64_t>(), kGenesis);
   EXPECT_EQ(receipt.at("convention").as_string(), "conv-a");
   EXPECT_EQ(receipt.at("version").to_number<uint64_t>(), 1u);
   EXPECT_FALSE(receipt.at("duplicate").as_bool());
   EXPECT_THAT(std::string(receipt.at("recorded_at").as_string()),
               HasSubstr("T"));
   EXPECT_THAT(std::string(receipt.at("checkpoint").as_string()),
-              StartsWith("paraphe.test/api\n1\n"));
+              StartsWith("paraphe.test/api\n" + std::to_string(kGenesis + 1) +
+                         "\n"));
   // The proof verifies against the root of the receipt's checkpoint.
   const auto& proof = receipt.at("inclusion_proof").as_object();
-  EXPECT_EQ(proof.at("tree_size").to_number<uint64_t>(), 1u);
+  EXPECT_EQ(proof.at("tree_size").to_number<uint64_t>(), kGenesis + 1);
   auto decode = [](const boost::json::value& v) {
     crypto::Hash h{};
     std::string bytes = *crypto::Base64Decode(v.as_string());
@@ -167,15 +182,16 @@ TEST_F(HandlersTest, SubmitReceiptAndReads) {
   };
   std::vector<crypto::Hash> path;
   for (const auto& h : proof.at("proof").as_array()) path.push_back(decode(h));
-  EXPECT_TRUE(crypto::VerifyInclusion(0, 1, decode(proof.at("leaf_hash")),
-                                      path, decode(proof.at("root")))
+  EXPECT_TRUE(crypto::VerifyInclusion(kGenesis, kGenesis + 1,
+                                      decode(proof.at("leaf_hash")), path,
+                                      decode(proof.at("root")))
                   .ok());
   EXPECT_EQ(proof.at("leaf_hash"), receipt.at("leaf_hash"));
 
   // The same JWS again: 200 and the original receipt.
   Response again = Post(reg);
   EXPECT_EQ(again.result(), http::status::ok);
-  EXPECT_EQ(Json(again).at("seq").to_number<uint64_t>(), 0u);
+  EXPECT_EQ(Json(again).at("seq").to_number<uint64_t>(), kGenesis);
   EXPECT_TRUE(Json(again).at("duplicate").as_bool());
 
   ASSERT_EQ(Post(c.PartySigned("metropole", 1)).result(),
@@ -184,26 +200,36 @@ TEST_F(HandlersTest, SubmitReceiptAndReads) {
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].at("convention").as_string(), "conv-a");
   EXPECT_EQ(Get("/v1/conventions/conv-a").result(), http::status::ok);
-  EXPECT_EQ(Get("/v1/conventions/conv-a?as_of_seq=0").result(),
+  EXPECT_EQ(Get("/v1/conventions/conv-a?as_of_seq=" + std::to_string(kGenesis))
+                .result(),
             http::status::ok);
   EXPECT_EQ(Get("/v1/conventions/conv-a?as_of_date=2026-01-25").result(),
             http::status::ok);
   auto events = Json(Get("/v1/conventions/conv-a/events"));
   ASSERT_EQ(events.at("events").as_array().size(), 2u);
-  EXPECT_EQ(events.at("events").as_array()[1].at("seq").to_number<uint64_t>(), 1u);
+  EXPECT_EQ(events.at("events").as_array()[1].at("seq").to_number<uint64_t>(),
+            kGenesis + 1);
   EXPECT_EQ(Get("/v1/conventions/conv-a/payments").result(),
             http::status::ok);
 
+  // The listing starts with the genesis record, then the two events.
+  const uint64_t size = kGenesis + 2;
   auto page = Json(Get("/v1/log/entries?limit=1"));
-  EXPECT_EQ(page.at("entries").as_array().size(), 1u);
+  ASSERT_EQ(page.at("entries").as_array().size(), 1u);
+  EXPECT_EQ(page.at("entries").as_array()[0].at("seq").to_number<uint64_t>(), 0u);
+  EXPECT_EQ(page.at("entries").as_array()[0].at("convention").as_string(),
+            "_ledger");
   EXPECT_EQ(page.at("next").to_number<uint64_t>(), 1u);
-  auto rest = Json(Get("/v1/log/entries?start=1"));
+  auto rest = Json(Get("/v1/log/entries?start=" + std::to_string(size - 1)));
   EXPECT_EQ(rest.at("entries").as_array().size(), 1u);
   EXPECT_TRUE(rest.at("next").is_null());
-  auto incl = Json(Get("/v1/log/proof/inclusion?seq=0&tree_size=2"));
-  EXPECT_EQ(incl.at("tree_size").to_number<uint64_t>(), 2u);
-  auto cons = Json(Get("/v1/log/proof/consistency?from=1&to=2"));
-  EXPECT_EQ(cons.at("old_size").to_number<uint64_t>(), 1u);
+  auto incl = Json(Get("/v1/log/proof/inclusion?seq=" +
+                       std::to_string(kGenesis) +
+                       "&tree_size=" + std::to_string(size)));
+  EXPECT_EQ(incl.at("tree_size").to_number<uint64_t>(), size);
+  auto cons = Json(Get("/v1/log/proof/consistency?from=" +
+                       std::to_string(size - 1) + "&to=" + std::to_string(size)));
+  EXPECT_EQ(cons.at("old_size").to_number<uint64_t>(), size - 1);
   EXPECT_THAT(Get("/metrics").body(),
               HasSubstr("paraphe_appends_total{result=\"duplicate\"} 1"));
 }
@@ -236,7 +262,7 @@ TEST_F(HandlersTest, SubmitErrorsMapToProblems) {
   Response rule = Post(c.PaymentOrdered(1));
   ASSERT_EQ(rule.result(), http::status::unprocessable_entity) << rule.body();
   EXPECT_FALSE(Json(rule).at("rule").as_string().empty());
-  EXPECT_EQ(ledger_->size(), 1u);
+  EXPECT_EQ(ledger_->size(), kGenesis + 1);
   EXPECT_THAT(Get("/metrics").body(), HasSubstr("paraphe_rejections_total"));
 }
 
@@ -265,7 +291,7 @@ TEST_F(HandlersTest, RetryAfterRevocationIs200WithTheOriginalReceipt) {
   Response refused = Post(c.PartySigned("metropole", 3, "B. Autre"));
   ASSERT_EQ(refused.result(), http::status::unauthorized) << refused.body();
   EXPECT_EQ(Json(refused).at("rule").as_string(), "key.revoked");
-  EXPECT_EQ(ledger_->size(), 3u);
+  EXPECT_EQ(ledger_->size(), kGenesis + 3);
 }
 
 TEST_F(HandlersTest, SubscribeStart) {

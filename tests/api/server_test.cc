@@ -17,6 +17,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
+using test::kGenesis;
 
 TEST_F(ServerTest, ServesEveryReadEndpoint) {
   StartServer();
@@ -26,29 +27,42 @@ TEST_F(ServerTest, ServesEveryReadEndpoint) {
   ASSERT_EQ(created.status, 201) << created.body;
   ASSERT_EQ(Post(c.PartySigned("metropole", 1)).status, 201);
 
+  const uint64_t size = kGenesis + 2;
+  const std::string sz = std::to_string(size);
   EXPECT_EQ(Get("/healthz").status, 200);
   EXPECT_EQ(Get("/readyz").status, 200);
   HttpResponse cp = Get("/v1/log/checkpoint");
   EXPECT_EQ(cp.status, 200);
   EXPECT_EQ(cp.Header("Content-Type"), "text/plain; charset=utf-8");
-  EXPECT_THAT(cp.body, StartsWith("paraphe.test/api\n2\n"));
+  EXPECT_THAT(cp.body, StartsWith("paraphe.test/api\n" + sz + "\n"));
   EXPECT_EQ(Get("/v1/log/verifier-key").body, tl_->init.verifier_key + "\n");
   EXPECT_EQ(Json(Get("/v1/conventions")).at("conventions").as_array().size(),
             1u);
   EXPECT_EQ(Get("/v1/conventions/conv-1").status, 200);
-  EXPECT_EQ(Get("/v1/conventions/conv-1?as_of_seq=0").status, 200);
+  EXPECT_EQ(Get("/v1/conventions/conv-1?as_of_seq=" + std::to_string(kGenesis))
+                .status,
+            200);
   EXPECT_EQ(Get("/v1/conventions/conv-1?as_of_date=2026-01-21").status, 200);
   EXPECT_EQ(Json(Get("/v1/conventions/conv-1/events"))
                 .at("events").as_array().size(), 2u);
   EXPECT_EQ(Get("/v1/conventions/conv-1/payments").status, 200);
-  auto entries = Json(Get("/v1/log/entries?start=0&end=2"));
-  EXPECT_EQ(entries.at("entries").as_array().size(), 2u);
-  EXPECT_EQ(Get("/v1/log/proof/inclusion?seq=1&tree_size=2").status, 200);
-  EXPECT_EQ(Get("/v1/log/proof/consistency?from=1&to=2").status, 200);
+  // The listing starts with the genesis record, then the two events.
+  auto entries = Json(Get("/v1/log/entries?start=0&end=" + sz));
+  ASSERT_EQ(entries.at("entries").as_array().size(), size);
+  EXPECT_EQ(entries.at("entries").as_array()[0].at("convention").as_string(),
+            "_ledger");
+  EXPECT_EQ(entries.at("entries").as_array()[kGenesis].at("convention").as_string(),
+            "conv-1");
+  EXPECT_EQ(Get("/v1/log/proof/inclusion?seq=" + std::to_string(size - 1) +
+                "&tree_size=" + sz).status,
+            200);
+  EXPECT_EQ(Get("/v1/log/proof/consistency?from=" + std::to_string(size - 1) +
+                "&to=" + sz).status,
+            200);
   auto api = Json(Get("/v1/openapi.json"));
   EXPECT_TRUE(api.at("paths").as_object().contains("/v1/events"));
   HttpResponse metrics = Get("/metrics");
-  EXPECT_THAT(metrics.body, HasSubstr("paraphe_log_size 2"));
+  EXPECT_THAT(metrics.body, HasSubstr("paraphe_log_size " + sz));
   EXPECT_THAT(metrics.body, HasSubstr("paraphe_group_commit_batch_size_bucket"));
   EXPECT_THAT(metrics.body, HasSubstr("paraphe_http_request_duration_seconds"));
   EXPECT_EQ(server_.Stop(), 0);
@@ -91,9 +105,12 @@ TEST_F(ServerTest, HostileInputsGetProblemsAndNothingIsLost) {
   ASSERT_TRUE(big_header.ok()) << big_header.status().ToString();
   ExpectProblem(*big_header, 431);
 
-  // Still serving, and only the one good record is in the log.
+  // Still serving, and only the one good record is in the log (after the
+  // genesis).
   EXPECT_EQ(Get("/healthz").status, 200);
-  EXPECT_THAT(Get("/v1/log/checkpoint").body, StartsWith("paraphe.test/api\n1\n"));
+  EXPECT_THAT(Get("/v1/log/checkpoint").body,
+              StartsWith("paraphe.test/api\n" + std::to_string(kGenesis + 1) +
+                         "\n"));
   EXPECT_EQ(server_.Stop(), 0);
 }
 
@@ -140,13 +157,17 @@ TEST_F(ServerTest, SubscribeCatchesUpAcrossRestartWithoutGapOrRepeat) {
     ASSERT_TRUE(sse.connected());
     ASSERT_TRUE(sse.Send("GET /v1/subscribe?from_seq=0 HTTP/1.1\r\n"
                          "Host: x\r\nAccept: text/event-stream\r\n\r\n"));
-    ASSERT_TRUE(WaitEvents(sse, 2)) << sse.data();
+    // Catch-up from 0: the genesis record first, then the two events.
+    ASSERT_TRUE(WaitEvents(sse, kGenesis + 2)) << sse.data();
     EXPECT_THAT(sse.data(), HasSubstr("Content-Type: text/event-stream"));
+    ASSERT_EQ(test::ParseSse(sse.data()).size(), kGenesis + 2) << sse.data();
     // Live: a record appended now arrives on the open stream.
     ASSERT_EQ(Post(convs[0].PartySigned("metropole", 1)).status, 201);
-    ASSERT_TRUE(WaitEvents(sse, 3)) << sse.data();
+    ASSERT_TRUE(WaitEvents(sse, kGenesis + 3)) << sse.data();
     auto events = test::ParseSse(sse.data());
-    ASSERT_EQ(events.size(), 3u);
+    ASSERT_EQ(events.size(), kGenesis + 3);
+    EXPECT_EQ(boost::json::parse(events[0].data).at("convention").as_string(),
+              "_ledger");
     for (size_t i = 0; i < events.size(); ++i) {
       EXPECT_EQ(events[i].id, i);
       EXPECT_EQ(events[i].event, "record");
@@ -160,18 +181,20 @@ TEST_F(ServerTest, SubscribeCatchesUpAcrossRestartWithoutGapOrRepeat) {
   ASSERT_EQ(Post(convs[2].Registration(tl_->operator_key)).status, 201);
   ASSERT_EQ(Post(convs[1].PartySigned("metropole", 1)).status, 201);
   test::RawConnection sse(server_.url());
+  const uint64_t last_seen = kGenesis + 2;
   ASSERT_TRUE(sse.Send("GET /v1/subscribe HTTP/1.1\r\nHost: x\r\n"
-                       "Last-Event-ID: 2\r\n\r\n"));
+                       "Last-Event-ID: " + std::to_string(last_seen) +
+                       "\r\n\r\n"));
   ASSERT_TRUE(WaitEvents(sse, 2)) << sse.data();
   ASSERT_EQ(Post(convs[2].PartySigned("metropole", 1)).status, 201);
   ASSERT_TRUE(WaitEvents(sse, 3)) << sse.data();
   auto events = test::ParseSse(sse.data());
   ASSERT_EQ(events.size(), 3u);
   for (size_t i = 0; i < events.size(); ++i) {
-    EXPECT_EQ(events[i].id, 3 + i);
+    EXPECT_EQ(events[i].id, last_seen + 1 + i);
     EXPECT_TRUE(seen.insert(events[i].id).second) << "repeated " << events[i].id;
   }
-  EXPECT_EQ(seen.size(), 6u);
+  EXPECT_EQ(seen.size(), kGenesis + 6);
 }
 
 TEST_F(ServerTest, GracefulShutdownKeepsEveryAcknowledgedAppend) {
@@ -209,7 +232,7 @@ TEST_F(ServerTest, GracefulShutdownKeepsEveryAcknowledgedAppend) {
 
   auto ledger = ledger::Ledger::Open(tl_->dir);
   ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
-  EXPECT_GE((*ledger)->size(), acknowledged.size());
+  EXPECT_GE((*ledger)->size(), kGenesis + acknowledged.size());
   for (const auto& [seq, leaf] : acknowledged) {
     auto r = (*ledger)->Entry(seq);
     ASSERT_TRUE(r.ok()) << "acknowledged seq " << seq << " lost";

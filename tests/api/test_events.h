@@ -2,6 +2,7 @@
 // for one convention with two parties (keys generated per test).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -11,6 +12,11 @@
 #include "ledger/ledger.h"
 
 namespace paraphe::api::test {
+
+// Records in a fresh ledger before the first submitted event: the genesis
+// (Ledger::Init appends it at seq 0). The first submitted event gets seq
+// kGenesis, and a ledger with n submitted events has size kGenesis + n.
+inline constexpr uint64_t kGenesis = 1;
 
 // A fresh, empty directory under the system temp dir, unique per call.
 std::filesystem::path TempDir(const std::string& tag);
