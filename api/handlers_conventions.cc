@@ -4,7 +4,6 @@
 #include "api/handlers.h"
 #include "api/params.h"
 #include "api/problem.h"
-#include "ledger/domain/event.h"
 
 namespace paraphe::api {
 namespace {
@@ -37,12 +36,6 @@ Response HandleConventionState(ApiContext& ctx, const Call& call) {
 
 Response HandleConventionEvents(ApiContext& ctx, const Call& call) {
   const std::string& id = ConventionId(call);
-  // The ledger's own stream is not a convention: 404 as for its state and
-  // payments (its records are public under /v1/log/entries).
-  if (id == ledger::kLedgerStream) {
-    return ProblemResponse(NotFound("\"" + id +
-                                    "\" is the ledger's own stream, not a convention"));
-  }
   auto history = ctx.ledger->History(id);
   if (!history.ok()) return ProblemResponse(history.status());
   boost::json::array events;

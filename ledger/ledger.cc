@@ -89,6 +89,14 @@ Status MakePrivateDir(const fs::path& dir) {
   return Status::Ok();
 }
 
+// The ledger's own stream is not a convention: its state, history and
+// payments are kNotFound (its records are public as any record, Entries).
+Status RequireConventionId(std::string_view id) {
+  if (id != kLedgerStream) return Status::Ok();
+  return NotFound("\"" + std::string(kLedgerStream) +
+                  "\" is the ledger's own stream, not a convention");
+}
+
 Result<std::string> ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("cannot read " + path.string());
@@ -337,10 +345,7 @@ Result<ConventionState> Ledger::Impl::Rebuild(std::string_view id, uint64_t max_
 }
 
 Result<std::shared_ptr<const ConventionState>> Ledger::Impl::Current(std::string_view id) const {
-  if (id == kLedgerStream) {
-    return NotFound("\"" + std::string(kLedgerStream) +
-                    "\" is the ledger's own stream, not a convention");
-  }
+  PARAPHE_RETURN_IF_ERROR(RequireConventionId(id));
   {
     std::shared_lock<std::shared_mutex> l(mu);
     auto it = committed.find(id);
@@ -506,10 +511,7 @@ const std::string& Ledger::verifier_key() const { return impl_->log->verifier_ke
 LedgerState Ledger::Trust() const { return *impl_->Trust(); }
 
 Result<ConventionState> Ledger::State(std::string_view convention, const AsOf& as_of) const {
-  if (convention == kLedgerStream) {
-    return NotFound("\"" + std::string(kLedgerStream) +
-                    "\" is the ledger's own stream, not a convention");
-  }
+  PARAPHE_RETURN_IF_ERROR(RequireConventionId(convention));
   if (!as_of.seq && !as_of.date) {
     PARAPHE_ASSIGN_OR_RETURN(auto current, impl_->Current(convention));
     if (current->version == 0) return NotFound("no convention '" + std::string(convention) + "'");
@@ -549,6 +551,7 @@ Result<json::value> Ledger::StateJson(std::string_view convention, const AsOf& a
 }
 
 Result<std::vector<Record>> Ledger::History(std::string_view convention) const {
+  PARAPHE_RETURN_IF_ERROR(RequireConventionId(convention));
   PARAPHE_ASSIGN_OR_RETURN(std::vector<Record> records, impl_->log->Stream(convention));
   if (records.empty()) return NotFound("no convention '" + std::string(convention) + "'");
   return records;
