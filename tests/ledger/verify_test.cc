@@ -305,13 +305,88 @@ TEST_F(VerifyTest, ReadBundleIsStrictAndNamesTheLine) {
       {5, "", "bundle line 6: blank line"},
       {0, R"({"format":"paraphe-bundle/v2"})", "bundle line 1: missing member"},
   };
+  // The header with one member set to another value.
+  auto header_with = [&](const char* member, json::value v) {
+    json::object h = json::parse(lines[0]).as_object();
+    h[member] = std::move(v);
+    return json::serialize(h);
+  };
+  // A CRLF line end.
+  cases.push_back({2, lines[2] + "\r", "bundle line 3: carriage return"});
+  // A duplicated member: in a record line, and in the header.
+  {
+    std::string dup = lines[3];
+    ASSERT_EQ(dup.rfind("{\"seq\":", 0), 0u) << dup;
+    dup.insert(1, "\"seq\":99,");
+    cases.push_back({3, dup, "bundle line 4: duplicate member \"seq\""});
+    std::string hdup = lines[0];
+    hdup.insert(1, "\"tree_size\":" + std::to_string(kRecords) + ",");
+    cases.push_back({0, hdup, "bundle line 1: duplicate member \"tree_size\""});
+  }
+  // A header contradicting its checkpoint.
+  cases.push_back({0, header_with("origin", "other.example/log"),
+                   "bundle line 1: \"origin\" is \"other.example/log\" but the checkpoint's "
+                   "origin is \"" + std::string(kOrigin) + "\""});
+  cases.push_back({0, header_with("tree_size", kRecords - 1),
+                   "bundle line 1: \"tree_size\" is " + std::to_string(kRecords - 1) +
+                       " but the checkpoint's size is " + std::to_string(kRecords)});
+  {
+    // Another key under the same name: well-formed, but the checkpoint has
+    // no signature line by it.
+    auto other = crypto::NoteSigner::Create(kOrigin, std::move(*crypto::PrivateKey::Generate()));
+    ASSERT_TRUE(other.ok());
+    const std::string other_vkey = other->Verifier().VerifierKey();
+    ASSERT_NE(other_vkey, vkey_);
+    cases.push_back({0, header_with("verifier_key", json::string(other_vkey)),
+                     "bundle line 1: the checkpoint carries no signature line by "
+                     "\"verifier_key\" " + other_vkey});
+  }
+  // A version 1 header (it listed operator keys) is refused naming v1.
+  {
+    json::object v1 = json::parse(header_with("format", "paraphe-bundle/v1")).as_object();
+    v1["operator_keys"] = json::array{};
+    cases.push_back({0, json::serialize(v1),
+                     "bundle line 1: format \"paraphe-bundle/v1\" (Paraphe 0.1"});
+  }
   for (const Case& c : cases) {
     auto ls = lines;
     ls[c.line] = c.text;
     auto b = read(ls);
     ASSERT_FALSE(b.ok()) << c.text;
-    EXPECT_EQ(b.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(b.status().code(), StatusCode::kInvalidArgument) << c.want;
     EXPECT_THAT(b.status().message(), HasSubstr(c.want));
+  }
+
+  // The last line without its final newline.
+  {
+    std::string t;
+    for (const auto& l : lines) t += l + "\n";
+    t.pop_back();
+    std::istringstream in(t);
+    auto b = ReadBundle(in);
+    ASSERT_FALSE(b.ok());
+    EXPECT_EQ(b.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(b.status().message(),
+                HasSubstr("bundle line " + std::to_string(lines.size()) +
+                          ": the last line does not end with a newline"));
+  }
+  // A line over the limit (the limit + 1 bytes, no newline needed: the
+  // reader stops at the limit), and one of exactly the limit, which is read
+  // in full and refused for its content, not its length.
+  {
+    std::string t = lines[0] + "\n" + std::string(kMaxBundleLineBytes + 1, 'x');
+    std::istringstream in(t);
+    auto b = ReadBundle(in);
+    ASSERT_FALSE(b.ok());
+    EXPECT_EQ(b.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(b.status().message(),
+                HasSubstr("bundle line 2: longer than " + std::to_string(kMaxBundleLineBytes) +
+                          " bytes"));
+    t = lines[0] + "\n" + std::string(kMaxBundleLineBytes, 'x') + "\n";
+    std::istringstream at_limit(t);
+    auto c = ReadBundle(at_limit);
+    ASSERT_FALSE(c.ok());
+    EXPECT_THAT(c.status().message(), HasSubstr("bundle line 2: not JSON"));
   }
   std::istringstream empty("");
   EXPECT_EQ(ReadBundle(empty).status().code(), StatusCode::kInvalidArgument);
