@@ -619,6 +619,9 @@ TEST_F(LogFaultTest, RandomFaultRoundsNeverLoseOrTearAnAcknowledgedAppend) {
 
 // ------------------------------------------------------------- the Ledger
 
+// Records before the first submitted event: the genesis record at seq 0.
+constexpr uint64_t kGenesis = 1;
+
 class LedgerFaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -685,7 +688,7 @@ TEST_F(LedgerFaultTest, PowerLossKeepsEverySubmittedEventAndTheState) {
 
   PowerCut();
   Open();
-  ASSERT_EQ(ledger_->size(), payloads_.size());
+  ASSERT_EQ(ledger_->size(), kGenesis + payloads_.size());
   EXPECT_EQ(*ledger_->Checkpoint(), checkpoint);
   for (const Receipt& r : receipts) {
     auto e = ledger_->Entry(r.seq);
@@ -725,7 +728,7 @@ TEST_F(LedgerFaultTest, DiskFullRefusesSubmitsKeepsStateAndResumes) {
   EXPECT_TRUE(*ledger_->State(convention_) == state);
   EXPECT_EQ(*ledger_->StateJson(convention_, {{}, "2026-11-26"}), state_json);
   EXPECT_EQ(ledger_->StreamVersion(convention_), half);
-  EXPECT_EQ(ledger_->size(), half);
+  EXPECT_EQ(ledger_->size(), kGenesis + half);
   EXPECT_EQ(*ledger_->Checkpoint(), checkpoint);
   EXPECT_EQ(ledger_->ProveInclusion(1)->proof, proof.proof);
   EXPECT_EQ(ledger_->History(convention_)->size(), half);
@@ -734,13 +737,13 @@ TEST_F(LedgerFaultTest, DiskFullRefusesSubmitsKeepsStateAndResumes) {
   for (size_t i = half; i < payloads_.size(); ++i) {
     auto r = ledger_->Submit(Signed(i));
     ASSERT_TRUE(r.ok()) << i << ": " << r.status().ToString();
-    EXPECT_EQ(r->seq, i);
+    EXPECT_EQ(r->seq, kGenesis + i);
     EXPECT_FALSE(r->duplicate);
   }
   const auto final_state = *ledger_->State(convention_);
   PowerCut();
   Open();
-  EXPECT_EQ(ledger_->size(), payloads_.size());
+  EXPECT_EQ(ledger_->size(), kGenesis + payloads_.size());
   EXPECT_TRUE(*ledger_->State(convention_) == final_state);
 }
 

@@ -25,6 +25,8 @@ using ::testing::HasSubstr;
 
 // 2026-11-26T12:00:00Z: after every business date of the example.
 constexpr int64_t kNowMs = 1'795'694'400'000LL;
+// Records before the first submitted event: the genesis record at seq 0.
+constexpr uint64_t kGenesis = 1;
 
 class LedgerSubmitTest : public ::testing::Test {
  protected:
@@ -64,7 +66,7 @@ class LedgerSubmitTest : public ::testing::Test {
     for (size_t i = 0; i < payloads_.size(); ++i) {
       auto r = ledger_->Submit(Signed(i));
       ASSERT_TRUE(r.ok()) << i << ": " << r.status().ToString();
-      EXPECT_EQ(r->seq, i);
+      EXPECT_EQ(r->seq, kGenesis + i);
       EXPECT_EQ(r->version, i + 1);
     }
   }
@@ -108,7 +110,7 @@ TEST_F(LedgerSubmitTest, WholeExampleHistoryIsAcceptedAndReplays) {
 TEST_F(LedgerSubmitTest, RecordJsonShowsTheRecordingLag) {
   OpenLedger();
   SubmitAll();
-  auto rec = ledger_->Entry(4);  // PaymentOrdered dated 2026-03-05
+  auto rec = ledger_->Entry(kGenesis + 4);  // PaymentOrdered dated 2026-03-05
   ASSERT_TRUE(rec.ok()) << rec.status().ToString();
   auto j = ledger_->RecordJson(*rec);
   ASSERT_TRUE(j.ok()) << j.status().ToString();
@@ -124,9 +126,9 @@ TEST_F(LedgerSubmitTest, ResubmittingTheSameJwsReturnsTheOriginalReceipt) {
   auto again = ledger_->Submit(Signed(3));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_TRUE(again->duplicate);
-  EXPECT_EQ(again->seq, 3u);
+  EXPECT_EQ(again->seq, kGenesis + 3);
   EXPECT_EQ(again->version, 4u);
-  EXPECT_EQ(ledger_->size(), payloads_.size());
+  EXPECT_EQ(ledger_->size(), kGenesis + payloads_.size());
 }
 
 TEST_F(LedgerSubmitTest, ReceiptJsonCarriesAProofAgainstItsOwnCheckpoint) {
@@ -135,10 +137,10 @@ TEST_F(LedgerSubmitTest, ReceiptJsonCarriesAProofAgainstItsOwnCheckpoint) {
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   ASSERT_TRUE(ledger_->Submit(Signed(1)).ok());
   // The receipt of the first append, rendered after the log grew: its proof
-  // is still against the checkpoint the receipt names (tree size 1).
+  // is still against the checkpoint the receipt names (the genesis and it).
   auto j = ledger_->ReceiptJson(*first);
   ASSERT_TRUE(j.ok()) << j.status().ToString();
-  EXPECT_EQ(j->at("seq").to_number<uint64_t>(), 0u);
+  EXPECT_EQ(j->at("seq").to_number<uint64_t>(), kGenesis);
   EXPECT_EQ(j->at("version").to_number<uint64_t>(), 1u);
   EXPECT_EQ(j->at("convention").as_string(), first->stream);
   EXPECT_EQ(j->at("leaf_hash").as_string(),
@@ -147,22 +149,33 @@ TEST_F(LedgerSubmitTest, ReceiptJsonCarriesAProofAgainstItsOwnCheckpoint) {
   EXPECT_FALSE(j->at("duplicate").as_bool());
   EXPECT_EQ(j->at("checkpoint").as_string(), first->checkpoint);
   const auto& proof = j->at("inclusion_proof").as_object();
-  EXPECT_EQ(proof.at("tree_size").to_number<uint64_t>(), 1u);
+  EXPECT_EQ(proof.at("tree_size").to_number<uint64_t>(), kGenesis + 1);
   EXPECT_EQ(proof.at("checkpoint").as_string(), first->checkpoint);
   EXPECT_EQ(proof.at("leaf_hash"), j->at("leaf_hash"));
-  // A tree of one leaf: the root is the leaf hash and the proof is empty.
-  EXPECT_EQ(proof.at("root"), j->at("leaf_hash"));
-  EXPECT_TRUE(proof.at("proof").as_array().empty());
+  // A tree of two leaves (the genesis, then this event): the proof is the
+  // genesis leaf hash, and root = Node(genesis, leaf).
+  auto genesis = ledger_->Entry(0);
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+  const auto& path = proof.at("proof").as_array();
+  ASSERT_EQ(path.size(), 1u);
+  EXPECT_EQ(path[0].as_string(),
+            crypto::HashBase64(genesis->LeafHash()));
+  auto back = InclusionProofFromJson(proof);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->index, kGenesis);
+  EXPECT_TRUE(crypto::VerifyInclusion(back->index, back->tree_size,
+                                      back->leaf_hash, back->proof, back->root)
+                  .ok());
 }
 
 TEST_F(LedgerSubmitTest, ProofJsonParsesBackExactlyAndStrictly) {
   OpenLedger();
   SubmitAll();
-  auto inc = ledger_->ProveInclusion(3, ledger_->size());
+  auto inc = ledger_->ProveInclusion(kGenesis + 3, ledger_->size());
   ASSERT_TRUE(inc.ok()) << inc.status().ToString();
   auto back = InclusionProofFromJson(InclusionProofJson(*inc));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
-  EXPECT_EQ(back->index, 3u);
+  EXPECT_EQ(back->index, kGenesis + 3);
   EXPECT_EQ(back->tree_size, inc->tree_size);
   EXPECT_EQ(back->root, inc->root);
   EXPECT_EQ(back->leaf_hash, inc->leaf_hash);
@@ -221,7 +234,7 @@ TEST_F(LedgerSubmitTest, TamperedSignatureIsUnauthenticated) {
   auto r = ledger_->Submit(jws);
   EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(r.status().rule(), "signature.invalid");
-  EXPECT_EQ(ledger_->size(), 0u);
+  EXPECT_EQ(ledger_->size(), kGenesis);
 }
 
 TEST_F(LedgerSubmitTest, UnregisteredKeyIsUnauthenticated) {
@@ -246,7 +259,7 @@ TEST_F(LedgerSubmitTest, MalformedInputIsInvalidArgumentAndRecordsNothing) {
                 .status()
                 .code(),
             StatusCode::kResourceExhausted);
-  EXPECT_EQ(ledger_->size(), 0u);
+  EXPECT_EQ(ledger_->size(), kGenesis);
 }
 
 TEST_F(LedgerSubmitTest, SecondPaymentIsARuleViolation) {
@@ -258,14 +271,14 @@ TEST_F(LedgerSubmitTest, SecondPaymentIsARuleViolation) {
   auto r = ledger_->Submit(signer_->Sign(p));
   EXPECT_EQ(r.status().code(), StatusCode::kRuleViolation);
   EXPECT_FALSE(r.status().rule().empty());
-  EXPECT_EQ(ledger_->size(), payloads_.size());
+  EXPECT_EQ(ledger_->size(), kGenesis + payloads_.size());
 }
 
 TEST_F(LedgerSubmitTest, AsOfSeqAndDateSeeAPrefix) {
   OpenLedger();
   SubmitAll();
   AsOf at_seq;
-  at_seq.seq = 2;  // registration and both signatures
+  at_seq.seq = kGenesis + 2;  // registration and both signatures
   auto s = ledger_->State(Convention(), at_seq);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->version, 3u);
@@ -369,7 +382,7 @@ TEST_F(LedgerSubmitTest, RacingSubmissionsExactlyOneWinsEachVersion) {
   for (auto& th : threads) th.join();
   // Every round's version was won by exactly one thread.
   EXPECT_EQ(won.load(), kRounds);
-  EXPECT_EQ(ledger_->size(), base + kRounds);
+  EXPECT_EQ(ledger_->size(), kGenesis + base + kRounds);
   EXPECT_EQ(ledger_->State(Convention())->version, base + kRounds);
 }
 
@@ -420,7 +433,7 @@ TEST_F(LedgerSubmitTest, RetryAfterTheKeyIsRevokedReturnsTheOriginalReceipt) {
   EXPECT_EQ(again->recorded_at_ms, original->recorded_at_ms);
   EXPECT_EQ(again->tree_size, ledger_->size());
   EXPECT_EQ(again->checkpoint, *ledger_->Checkpoint());
-  EXPECT_EQ(ledger_->size(), finance_index + 2);
+  EXPECT_EQ(ledger_->size(), kGenesis + finance_index + 2);
 
   // Any other JWS by the revoked key is still refused: the same event
   // re-signed at the current version is new bytes.
@@ -429,7 +442,7 @@ TEST_F(LedgerSubmitTest, RetryAfterTheKeyIsRevokedReturnsTheOriginalReceipt) {
   auto refused = ledger_->Submit(signer_->Sign(other));
   EXPECT_EQ(refused.status().code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(refused.status().rule(), "key.revoked");
-  EXPECT_EQ(ledger_->size(), finance_index + 2);
+  EXPECT_EQ(ledger_->size(), kGenesis + finance_index + 2);
 
   // Also across a restart (the index is on disk, not in memory).
   OpenLedger();

@@ -11,7 +11,8 @@ namespace {
 TEST(LeafTest, LayoutIsVersionSeqTimeThenJws) {
   std::string leaf = EncodeLeaf(0x0102030405060708ULL, 1'780'000'000'123LL, "a.b.c");
   EXPECT_EQ(crypto::HexEncode(leaf.substr(0, 17)),
-            "01" "0102030405060708" "0000019e7044887b");
+            "02" "0102030405060708" "0000019e7044887b");
+  EXPECT_EQ(static_cast<uint8_t>(leaf[0]), kLeafFormat);
   EXPECT_EQ(leaf.substr(17), "a.b.c");
   auto d = DecodeLeaf(leaf);
   ASSERT_TRUE(d.ok());
@@ -23,10 +24,16 @@ TEST(LeafTest, LayoutIsVersionSeqTimeThenJws) {
 TEST(LeafTest, DecodeRejectsShortAndUnknownVersion) {
   EXPECT_EQ(DecodeLeaf("short").status().code(), StatusCode::kInvalidArgument);
   std::string leaf = EncodeLeaf(1, 2, "x");
-  leaf[0] = 0x02;
+  leaf[0] = 0x03;
   auto d = DecodeLeaf(leaf);
   EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(d.status().message().find("version 2"), std::string::npos);
+  EXPECT_NE(d.status().message().find("version 3"), std::string::npos);
+  // The previous format (a log without a genesis record) is refused by name.
+  leaf[0] = 0x01;
+  auto v1 = DecodeLeaf(leaf);
+  EXPECT_EQ(v1.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(v1.status().message().find("leaf format version 1"), std::string::npos)
+      << v1.status().message();
 }
 
 TEST(StoredRecordTest, RoundTrips) {

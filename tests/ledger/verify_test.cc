@@ -38,6 +38,12 @@ using ::testing::Optional;
 // 2026-11-26T12:00:00Z: after every business date of the example.
 constexpr int64_t kNowMs = 1'795'694'400'000LL;
 constexpr char kOrigin[] = "paraphe.test/verify";
+// Records before the first submitted event: the genesis record at seq 0.
+constexpr uint64_t kGenesis = 1;
+// Events in the example history (test::ExamplePayloads()).
+constexpr uint64_t kEvents = 14;
+// Records in the log once the whole example is submitted.
+constexpr uint64_t kRecords = kGenesis + kEvents;
 
 using test::RawDb;
 
@@ -170,10 +176,10 @@ TEST_F(VerifyTest, UntamperedLedgerDirectoryPasses) {
   SubmitAll();
   VerifyResult r = VerifyDir();
   EXPECT_TRUE(r.ok()) << Describe(r);
-  EXPECT_EQ(r.tree_size, 14u);
-  EXPECT_EQ(r.records, 14u);
-  EXPECT_EQ(r.signatures_checked, 14u);
-  EXPECT_EQ(r.events_replayed, 14u);
+  EXPECT_EQ(r.tree_size, kRecords);
+  EXPECT_EQ(r.records, kRecords);
+  EXPECT_EQ(r.signatures_checked, kRecords);  // the genesis is signed too
+  EXPECT_EQ(r.events_replayed, kEvents);      // convention events only
   EXPECT_EQ(r.mode, "full");
   EXPECT_FALSE(r.trusted_from_data);
   EXPECT_EQ(r.origin, kOrigin);
@@ -185,20 +191,20 @@ TEST_F(VerifyTest, UntamperedLedgerDirectoryPasses) {
   EXPECT_THAT(c.title, HasSubstr("Métropole"));
   json::object j = r.ToJson();
   EXPECT_EQ(j.at("ok").as_bool(), true);
-  EXPECT_EQ(j.at("records").as_uint64(), 14u);
+  EXPECT_EQ(j.at("records").as_uint64(), kRecords);
   EXPECT_EQ(j.at("failures").as_array().size(), 0u);
 }
 
 TEST_F(VerifyTest, UntamperedBundlePassesOnEveryThreadCount) {
   SubmitAll();
   Bundle b = Export();
-  ASSERT_EQ(b.records.size(), 14u);
+  ASSERT_EQ(b.records.size(), kRecords);
   for (unsigned threads : {1u, 2u, 8u}) {
     VerifyOptions o = Pinned();
     o.threads = threads;
     VerifyResult r = VerifyBundle(b, o);
     EXPECT_TRUE(r.ok()) << threads << "\n" << Describe(r);
-    EXPECT_EQ(r.events_replayed, 14u);
+    EXPECT_EQ(r.events_replayed, kEvents);
   }
 }
 
@@ -219,8 +225,8 @@ TEST_F(VerifyTest, ProgressReachesTheTotal) {
   o.progress = [&](uint64_t d, uint64_t t) { last_done = d, last_total = t; };
   VerifyResult r = VerifyBundle(Export(), o);
   EXPECT_TRUE(r.ok());
-  EXPECT_EQ(last_done, 14u);
-  EXPECT_EQ(last_total, 14u);
+  EXPECT_EQ(last_done, kRecords);
+  EXPECT_EQ(last_total, kRecords);
 }
 
 TEST_F(VerifyTest, MalformedTrustedKeyIsAnError) {
@@ -233,20 +239,35 @@ TEST_F(VerifyTest, MalformedTrustedKeyIsAnError) {
 
 // ----------------------------------------------------------------- bundle
 
-TEST_F(VerifyTest, BundleRoundTripsAndListsOperatorPublicKeys) {
+// Bundles no longer list operator keys (the verifier builds them from the
+// log's genesis and ledger stream): the header has exactly the v2 members.
+TEST_F(VerifyTest, BundleRoundTripsWithExactlyTheV2HeaderMembers) {
   SubmitAll();
   std::stringstream ss;
   ASSERT_TRUE(WriteBundle(*MakeLedgerSource(*ledger_, "ledger"), ss).ok());
   std::string text = ss.str();
   std::string header = text.substr(0, text.find('\n'));
-  EXPECT_THAT(header, HasSubstr("\"format\":\"paraphe-bundle/v1\""));
-  EXPECT_THAT(header, HasSubstr(crypto::Base64UrlEncode(test::DemoKey("operator").public_key().raw())));
+  json::object h = json::parse(header).as_object();
+  std::vector<std::string> members;
+  for (const auto& kv : h) members.emplace_back(kv.key());
+  EXPECT_THAT(members, ::testing::UnorderedElementsAre("format", "origin", "verifier_key",
+                                                       "checkpoint", "tree_size"));
+  EXPECT_EQ(h.at("format").as_string(), kBundleFormat);
+  EXPECT_EQ(std::string(kBundleFormat), "paraphe-bundle/v2");
+  EXPECT_EQ(h.at("origin").as_string(), kOrigin);
+  EXPECT_EQ(h.at("verifier_key").as_string(), vkey_);
+  EXPECT_EQ(h.at("checkpoint").as_string(), *ledger_->Checkpoint());
+  EXPECT_EQ(h.at("tree_size").to_number<uint64_t>(), kRecords);
+  // No operator key anywhere in the header.
+  EXPECT_THAT(header, ::testing::Not(HasSubstr(
+                          crypto::Base64UrlEncode(test::DemoKey("operator").public_key().raw()))));
   auto b = ReadBundle(ss);
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   EXPECT_EQ(b->origin, kOrigin);
   EXPECT_EQ(b->verifier_key, vkey_);
-  EXPECT_EQ(b->tree_size, 14u);
-  for (uint64_t i = 0; i < 14; ++i) {
+  EXPECT_EQ(b->tree_size, kRecords);
+  ASSERT_EQ(b->records.size(), kRecords);
+  for (uint64_t i = 0; i < kRecords; ++i) {
     EXPECT_EQ(b->records[i].seq, i);
     EXPECT_EQ(b->records[i].leaf, ledger_->Entry(i)->LeafBytes());
   }
@@ -284,13 +305,88 @@ TEST_F(VerifyTest, ReadBundleIsStrictAndNamesTheLine) {
       {5, "", "bundle line 6: blank line"},
       {0, R"({"format":"paraphe-bundle/v2"})", "bundle line 1: missing member"},
   };
+  // The header with one member set to another value.
+  auto header_with = [&](const char* member, json::value v) {
+    json::object h = json::parse(lines[0]).as_object();
+    h[member] = std::move(v);
+    return json::serialize(h);
+  };
+  // A CRLF line end.
+  cases.push_back({2, lines[2] + "\r", "bundle line 3: carriage return"});
+  // A duplicated member: in a record line, and in the header.
+  {
+    std::string dup = lines[3];
+    ASSERT_EQ(dup.rfind("{\"seq\":", 0), 0u) << dup;
+    dup.insert(1, "\"seq\":99,");
+    cases.push_back({3, dup, "bundle line 4: duplicate member \"seq\""});
+    std::string hdup = lines[0];
+    hdup.insert(1, "\"tree_size\":" + std::to_string(kRecords) + ",");
+    cases.push_back({0, hdup, "bundle line 1: duplicate member \"tree_size\""});
+  }
+  // A header contradicting its checkpoint.
+  cases.push_back({0, header_with("origin", "other.example/log"),
+                   "bundle line 1: \"origin\" is \"other.example/log\" but the checkpoint's "
+                   "origin is \"" + std::string(kOrigin) + "\""});
+  cases.push_back({0, header_with("tree_size", kRecords - 1),
+                   "bundle line 1: \"tree_size\" is " + std::to_string(kRecords - 1) +
+                       " but the checkpoint's size is " + std::to_string(kRecords)});
+  {
+    // Another key under the same name: well-formed, but the checkpoint has
+    // no signature line by it.
+    auto other = crypto::NoteSigner::Create(kOrigin, std::move(*crypto::PrivateKey::Generate()));
+    ASSERT_TRUE(other.ok());
+    const std::string other_vkey = other->Verifier().VerifierKey();
+    ASSERT_NE(other_vkey, vkey_);
+    cases.push_back({0, header_with("verifier_key", json::string(other_vkey)),
+                     "bundle line 1: the checkpoint carries no signature line by "
+                     "\"verifier_key\" " + other_vkey});
+  }
+  // A version 1 header (it listed operator keys) is refused naming v1.
+  {
+    json::object v1 = json::parse(header_with("format", "paraphe-bundle/v1")).as_object();
+    v1["operator_keys"] = json::array{};
+    cases.push_back({0, json::serialize(v1),
+                     "bundle line 1: format \"paraphe-bundle/v1\" (Paraphe 0.1"});
+  }
   for (const Case& c : cases) {
     auto ls = lines;
     ls[c.line] = c.text;
     auto b = read(ls);
     ASSERT_FALSE(b.ok()) << c.text;
-    EXPECT_EQ(b.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(b.status().code(), StatusCode::kInvalidArgument) << c.want;
     EXPECT_THAT(b.status().message(), HasSubstr(c.want));
+  }
+
+  // The last line without its final newline.
+  {
+    std::string t;
+    for (const auto& l : lines) t += l + "\n";
+    t.pop_back();
+    std::istringstream in(t);
+    auto b = ReadBundle(in);
+    ASSERT_FALSE(b.ok());
+    EXPECT_EQ(b.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(b.status().message(),
+                HasSubstr("bundle line " + std::to_string(lines.size()) +
+                          ": the last line does not end with a newline"));
+  }
+  // A line over the limit (the limit + 1 bytes, no newline needed: the
+  // reader stops at the limit), and one of exactly the limit, which is read
+  // in full and refused for its content, not its length.
+  {
+    std::string t = lines[0] + "\n" + std::string(kMaxBundleLineBytes + 1, 'x');
+    std::istringstream in(t);
+    auto b = ReadBundle(in);
+    ASSERT_FALSE(b.ok());
+    EXPECT_EQ(b.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(b.status().message(),
+                HasSubstr("bundle line 2: longer than " + std::to_string(kMaxBundleLineBytes) +
+                          " bytes"));
+    t = lines[0] + "\n" + std::string(kMaxBundleLineBytes, 'x') + "\n";
+    std::istringstream at_limit(t);
+    auto c = ReadBundle(at_limit);
+    ASSERT_FALSE(c.ok());
+    EXPECT_THAT(c.status().message(), HasSubstr("bundle line 2: not JSON"));
   }
   std::istringstream empty("");
   EXPECT_EQ(ReadBundle(empty).status().code(), StatusCode::kInvalidArgument);
@@ -337,15 +433,16 @@ TEST_F(VerifyTest, FlippedByteInBundleIsNamed) {
 TEST_F(VerifyTest, PaymentAmountChangedAndResignedWithUnregisteredKey) {
   SubmitAll();
   Bundle b = Export();
-  json::object p = PayloadOf(b.records[4]);
+  const uint64_t seq = kGenesis + 4;
+  json::object p = PayloadOf(b.records[seq]);
   ASSERT_EQ(p.at("type").as_string(), "PaymentOrdered");
   p["data"].as_object()["amount_cents"] = 2000000000;
   auto rogue = crypto::PrivateKey::Generate();
-  b.records[4] = MakeRecord(4, crypto::JwsSign(json::serialize(p), *rogue));
+  b.records[seq] = MakeRecord(seq, crypto::JwsSign(json::serialize(p), *rogue));
   Reseal(b, LedgerSigner());  // even with a genuine checkpoint
   VerifyResult r = VerifyBundle(b);
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(r.failures[0], FailureAt(4u, kPropSignature)) << Describe(r);
+  EXPECT_THAT(r.failures[0], FailureAt(seq, kPropSignature)) << Describe(r);
   EXPECT_THAT(r.failures[0].detail, HasSubstr("key.unknown"));
   EXPECT_THAT(r.failures, ::testing::Not(Contains(LogFailure(kPropRoot))));
   EXPECT_THAT(r.failures, ::testing::Not(Contains(LogFailure(kPropCheckpointSignature))));
@@ -372,14 +469,15 @@ TEST_F(VerifyTest, RecordSignedWithARevokedKey) {
   EXPECT_EQ(ledger_->Submit(jws).status().code(), StatusCode::kUnauthenticated);
   // ...so the attacker writes it straight into the bundle.
   Bundle b = Export();
-  ASSERT_EQ(b.records.size(), 15u);
-  b.records.push_back(MakeRecord(15, jws));
+  const uint64_t revoked_at = kRecords;  // the KeyRevoked record
+  ASSERT_EQ(b.records.size(), revoked_at + 1);
+  b.records.push_back(MakeRecord(revoked_at + 1, jws));
   Reseal(b, LedgerSigner());
   VerifyResult r = VerifyBundle(b);
   ASSERT_EQ(r.failures_total, 1u) << Describe(r);
-  EXPECT_THAT(r.failures[0], FailureAt(15u, kPropSignature));
+  EXPECT_THAT(r.failures[0], FailureAt(revoked_at + 1, kPropSignature));
   EXPECT_THAT(r.failures[0].detail, HasSubstr("key.revoked"));
-  EXPECT_THAT(r.failures[0].detail, HasSubstr("seq 14"));
+  EXPECT_THAT(r.failures[0].detail, HasSubstr("seq " + std::to_string(revoked_at)));
 }
 
 TEST_F(VerifyTest, DeletedRecordInDatabase) {
@@ -430,7 +528,8 @@ TEST_F(VerifyTest, TruncatedBundle) {
   VerifyResult r = VerifyBundle(b);
   ASSERT_EQ(r.failures_total, 1u) << Describe(r);
   EXPECT_THAT(r.failures[0], LogFailure(kPropRoot));
-  EXPECT_THAT(r.failures[0].detail, HasSubstr("covers 14 records but the source holds 11"));
+  EXPECT_THAT(r.failures[0].detail,
+              HasSubstr("covers " + std::to_string(kRecords) + " records but the source holds 11"));
 }
 
 TEST_F(VerifyTest, CheckpointSignedByAnotherKey) {
@@ -442,26 +541,33 @@ TEST_F(VerifyTest, CheckpointSignedByAnotherKey) {
   VerifyResult r = VerifyBundle(b);
   ASSERT_EQ(r.failures_total, 1u) << Describe(r);
   EXPECT_THAT(r.failures[0], LogFailure(kPropCheckpointSignature));
-  // Without a pinned key the forgery is self-consistent: the result says
-  // which key it trusted, and that it came from the data.
+  // Without a pinned key the forgery is no longer self-consistent: the
+  // genesis record, signed by the operator key, names the real ledger key,
+  // and the result still says which key it trusted and that it came from
+  // the data.
   VerifyResult unpinned = VerifyBundle(b, VerifyOptions());
-  EXPECT_TRUE(unpinned.ok());
   EXPECT_TRUE(unpinned.trusted_from_data);
-  EXPECT_NE(unpinned.verifier_key, vkey_);
+  EXPECT_EQ(unpinned.verifier_key, b.verifier_key);
+  ASSERT_EQ(unpinned.failures_total, 1u) << Describe(unpinned);
+  EXPECT_THAT(unpinned.failures[0], FailureAt(0u, kPropGenesis));
+  EXPECT_THAT(unpinned.failures[0].detail,
+              AllOf(HasSubstr("genesis names verifier key " + vkey_),
+                    HasSubstr("verified with " + b.verifier_key)));
 }
 
 TEST_F(VerifyTest, ForbiddenSecondPaymentWithValidSignatureInBundle) {
   SubmitAll();
   Bundle b = Export();
-  json::object p = PayloadOf(b.records[4]);
+  json::object p = PayloadOf(b.records[kGenesis + 4]);
+  ASSERT_EQ(p.at("type").as_string(), "PaymentOrdered");
   p["data"].as_object()["mandat"] = "2026-009999";
   p["date"] = "2026-10-25";
-  std::string jws = Signed(p, 14);
-  b.records.push_back(MakeRecord(14, jws));
+  std::string jws = Signed(p, kEvents);
+  b.records.push_back(MakeRecord(kRecords, jws));
   Reseal(b, LedgerSigner());
   VerifyResult r = VerifyBundle(b);
   ASSERT_EQ(r.failures_total, 1u) << Describe(r);
-  EXPECT_THAT(r.failures[0], FailureAt(14u, "rule:payment.twice"));
+  EXPECT_THAT(r.failures[0], FailureAt(kRecords, "rule:payment.twice"));
   EXPECT_EQ(r.failures[0].convention, "metropole-amp-crpv-paca-2026");
 }
 
@@ -470,21 +576,23 @@ TEST_F(VerifyTest, ForbiddenSecondPaymentWrittenIntoTheDatabase) {
   json::object p = payloads_[4];
   p["data"].as_object()["mandat"] = "2026-009999";
   p["date"] = "2026-10-25";
-  Record rec{14, kNowMs, "metropole-amp-crpv-paca-2026", 15, Signed(p, 14)};
-  // Tree over the 15 leaves, sealed with the real ledger key.
+  Record rec{kRecords, kNowMs, "metropole-amp-crpv-paca-2026", kEvents + 1,
+             Signed(p, kEvents)};
+  // Tree over every leaf and the forged one, sealed with the real ledger key.
   crypto::MemoryTree tree;
-  for (uint64_t i = 0; i < 14; ++i) tree.AppendLeaf(ledger_->Entry(i)->LeafBytes());
+  for (uint64_t i = 0; i < kRecords; ++i) tree.AppendLeaf(ledger_->Entry(i)->LeafBytes());
   tree.AppendLeaf(rec.LeafBytes());
   CloseLedger();
   {
     RawDb raw(dir_ / "db");
-    raw.Put(internal::kRecords, internal::SeqKey(14), EncodeStoredRecord(rec));
-    crypto::Checkpoint cp{kOrigin, 15, tree.Root(), {}};
-    raw.Put(internal::kCheckpoints, internal::SeqKey(15), *LedgerSigner().Sign(cp.Body()));
+    raw.Put(internal::kRecords, internal::SeqKey(kRecords), EncodeStoredRecord(rec));
+    crypto::Checkpoint cp{kOrigin, kRecords + 1, tree.Root(), {}};
+    raw.Put(internal::kCheckpoints, internal::SeqKey(kRecords + 1),
+            *LedgerSigner().Sign(cp.Body()));
   }
   VerifyResult r = VerifyDir();
   ASSERT_EQ(r.failures_total, 1u) << Describe(r);
-  EXPECT_THAT(r.failures[0], FailureAt(14u, "rule:payment.twice"));
+  EXPECT_THAT(r.failures[0], FailureAt(kRecords, "rule:payment.twice"));
 }
 
 // ------------------------------------------------------- incremental audit
@@ -505,8 +613,8 @@ TEST_F(VerifyTest, IncrementalAuditResumesFromTheSavedState) {
   VerifyResult second = VerifyDir(o2);
   EXPECT_TRUE(second.ok()) << Describe(second);
   EXPECT_EQ(second.mode, "incremental");
-  EXPECT_EQ(second.since_size, std::optional<uint64_t>(8));
-  EXPECT_EQ(second.start, 8u);
+  EXPECT_EQ(second.since_size, std::optional<uint64_t>(kGenesis + 8));
+  EXPECT_EQ(second.start, kGenesis + 8);
   EXPECT_EQ(second.records, 6u);
   EXPECT_EQ(second.events_replayed, 6u);
   EXPECT_EQ(second.conventions.begin()->second.version, 14u);
@@ -515,12 +623,12 @@ TEST_F(VerifyTest, IncrementalAuditResumesFromTheSavedState) {
   VerifyResult third = VerifyDir(o2);
   EXPECT_TRUE(third.ok()) << Describe(third);
   EXPECT_EQ(third.records, 0u);
-  EXPECT_EQ(third.since_size, std::optional<uint64_t>(14));
+  EXPECT_EQ(third.since_size, std::optional<uint64_t>(kRecords));
 
   // The saved state equals a full replay.
   auto st = DecodeAuditState(test::ReadText(state));
   ASSERT_TRUE(st.ok()) << st.status().ToString();
-  EXPECT_EQ(st->tree_size, 14u);
+  EXPECT_EQ(st->tree_size, kRecords);
   OpenLedger();
   auto full = ledger_->State("metropole-amp-crpv-paca-2026");
   ASSERT_TRUE(full.ok());
@@ -540,7 +648,7 @@ TEST_F(VerifyTest, BareCheckpointSinceReplaysEverything) {
   VerifyResult r = VerifyDir(o);
   EXPECT_TRUE(r.ok()) << Describe(r);
   EXPECT_EQ(r.mode, "full_after_checkpoint");
-  EXPECT_EQ(r.records, 14u);
+  EXPECT_EQ(r.records, kRecords);
   EXPECT_THAT(r.notes, Contains(HasSubstr("bare checkpoint")));
 }
 
@@ -568,7 +676,7 @@ TEST_F(VerifyTest, DirectoryRolledBackToAnEarlierCopy) {
   EXPECT_THAT(r.failures[0].detail, HasSubstr("rollback"));
   EXPECT_THAT(r.notes, Contains(HasSubstr("NOT saved")));
   // The state file still holds the good audit.
-  EXPECT_EQ(DecodeAuditState(test::ReadText(state))->tree_size, 14u);
+  EXPECT_EQ(DecodeAuditState(test::ReadText(state))->tree_size, kRecords);
 }
 
 TEST_F(VerifyTest, TruncatedDatabaseWithItsCheckpointIsARollback) {
@@ -579,15 +687,15 @@ TEST_F(VerifyTest, TruncatedDatabaseWithItsCheckpointIsARollback) {
   ASSERT_TRUE(VerifyDir(o).ok());
   {
     RawDb raw(dir_ / "db");
-    raw.Delete(internal::kRecords, internal::SeqKey(13));
-    raw.Delete(internal::kCheckpoints, internal::SeqKey(14));
+    raw.Delete(internal::kRecords, internal::SeqKey(kRecords - 1));  // the last record
+    raw.Delete(internal::kCheckpoints, internal::SeqKey(kRecords));
   }
   VerifyOptions since = Pinned();
   since.since = state;
   VerifyResult r = VerifyDir(since);
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.failures, Contains(LogFailure(kPropConsistency))) << Describe(r);
-  EXPECT_EQ(r.tree_size, 13u);
+  EXPECT_EQ(r.tree_size, kRecords - 1);
 }
 
 TEST_F(VerifyTest, ForkOfTheSameSizeSignedByTheRealKey) {
@@ -598,9 +706,10 @@ TEST_F(VerifyTest, ForkOfTheSameSizeSignedByTheRealKey) {
   o.save_state = state;
   ASSERT_TRUE(VerifyBundle(b, o).ok());
   // Another last event, validly signed by its party, sealed by the ledger key.
-  json::object p = PayloadOf(b.records[13]);
+  const uint64_t last = kRecords - 1;
+  json::object p = PayloadOf(b.records[last]);
   p["date"] = "2026-10-23";  // the same settlement, another day
-  b.records[13] = MakeRecord(13, Signed(p, 13));
+  b.records[last] = MakeRecord(last, Signed(p, kEvents - 1));
   Reseal(b, LedgerSigner());
   VerifyResult alone = VerifyBundle(b);
   EXPECT_TRUE(alone.ok()) << "a fork is internally consistent:\n" << Describe(alone);

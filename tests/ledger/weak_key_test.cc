@@ -31,6 +31,8 @@ using ::testing::HasSubstr;
 
 // 2026-11-26T12:00:00Z: after every business date of the example.
 constexpr int64_t kNowMs = 1'795'694'400'000LL;
+// Records before the first submitted event: the genesis record at seq 0.
+constexpr uint64_t kGenesis = 1;
 
 // 01 00..00: the identity point (0, 1).
 std::string IdentityRaw() { return std::string(1, '\x01') + std::string(31, '\0'); }
@@ -116,6 +118,7 @@ class WeakKeyLedgerTest : public ::testing::Test {
     InitOptions io;
     io.origin = "paraphe.test/seed";
     io.operator_key_pem = test::DemoKey("operator").ToPem();
+    io.clock = [] { return kNowMs; };  // the same clock as Open's
     auto init = Ledger::Init(dir_, io);
     ASSERT_TRUE(init.ok()) << init.status().ToString();
     LedgerOptions o;
@@ -147,7 +150,7 @@ TEST_F(WeakKeyLedgerTest, RegistrationWithTheIdentityKeyIsRefusedAndRecordsNothi
   EXPECT_THAT(r.status().message(),
               HasSubstr("field \"data.parties[1].keys[0].public_key\""));
   EXPECT_THAT(r.status().message(), HasSubstr("has low order"));
-  EXPECT_EQ(ledger_->size(), 0u);
+  EXPECT_EQ(ledger_->size(), kGenesis);
 }
 
 TEST_F(WeakKeyLedgerTest, SignatureWithIdentityRAndZeroSIsRefused) {
@@ -165,7 +168,7 @@ TEST_F(WeakKeyLedgerTest, SignatureWithIdentityRAndZeroSIsRefused) {
   EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated)
       << r.status().ToString();
   EXPECT_EQ(r.status().rule(), "signature.invalid");
-  EXPECT_EQ(ledger_->size(), 1u);
+  EXPECT_EQ(ledger_->size(), kGenesis + 1);
 }
 
 // ------------------------------------------------- note verifier keys
