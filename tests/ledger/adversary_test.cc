@@ -225,5 +225,48 @@ TEST_F(AdversaryTest, ACopyWhoseGenesisContradictsItsDatabaseIsReportedNotRefuse
   EXPECT_TRUE(FailureIn(*r, 0, kPropGenesis, "names verifier key")) << Describe(*r);
 }
 
+// Soundness check of the verifier's speculative replay (verify.cc step 3-5):
+// a ledger-stream record with a bad signature registers, speculatively, a key
+// that the next records of the same chunk and of the next chunk (kChunkRecords
+// = 2048) use. Once the verdicts are known, none of them may count.
+TEST_F(AdversaryTest, ABadSignatureUndoesTheSpeculativeRegistryAcrossChunks) {
+  const crypto::PrivateKey op = test::DemoKey("operator");
+  std::vector<std::string> jws = RecordJws();  // the genesis
+  constexpr uint64_t kBad = 2046;              // chunk 0 ends at position 2047
+  uint64_t version = 1;
+  auto reg = [&](const crypto::PrivateKey& key, const crypto::PrivateKey& by) {
+    return SignedBy(Envelope("OperatorKeyRegistered", kLedgerStream, version++, "2026-11-26",
+                             "operator", "operator", {{"public_key", Pub(key)}, {"holder", "h"}}),
+                    by);
+  };
+  while (jws.size() < kBad) {
+    jws.push_back(reg(*crypto::PrivateKey::Generate(), op));
+  }
+  const crypto::PrivateKey x = test::DemoKey("x-operator");
+  const crypto::PrivateKey y = test::DemoKey("y-operator");
+  const crypto::PrivateKey z = test::DemoKey("z-operator");
+  std::string bad = reg(x, op);
+  bad[bad.size() - 10] = bad[bad.size() - 10] == 'A' ? 'B' : 'A';  // the signature
+  jws.push_back(bad);           // 2046: bad signature
+  jws.push_back(reg(y, x));     // 2047: signed by the key 2046 would register
+  jws.push_back(reg(z, y));     // 2048 (next chunk): signed by the key 2047 would register
+  json::object conv = payloads_[0];
+  conv["expected_version"] = 0;
+  jws.push_back(SignedBy(conv, z));  // 2049: a convention registered by it
+  VerifyOptions o = Pinned();
+  o.threads = 2;
+  VerifyResult r = Verify(MakeBundle(jws, *ledger_key_), o);
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(FailureIn(r, kBad, kPropSignature, "does not verify")) << Describe(r);
+  EXPECT_TRUE(FailureIn(r, kBad + 1, kPropSignature, "[key.unknown]")) << Describe(r);
+  EXPECT_TRUE(FailureIn(r, kBad + 2, kPropSignature, "[key.unknown]")) << Describe(r);
+  EXPECT_TRUE(FailureIn(r, kBad + 3, kPropSignature, "[key.unknown]")) << Describe(r);
+  for (const auto* k : {&x, &y, &z}) {
+    EXPECT_EQ(r.ledger.operators.count(k->public_key().Thumbprint()), 0u);
+  }
+  EXPECT_EQ(r.ledger.version, kBad);
+  EXPECT_EQ(r.conventions.at(convention_).accepted, 0u);
+}
+
 }  // namespace
 }  // namespace paraphe::ledger
