@@ -894,7 +894,9 @@ Result<VerifyResult> VerifyRun::Execute() {
 
   const uint64_t n = source_.size();
   total_ = n > result_.start ? n - result_.start : 0;
-  hashes_.reserve(total_);
+  // The size is the source's claim (a server's is its unverified
+  // checkpoint's): it bounds nothing allocated before the records arrive.
+  hashes_.reserve(static_cast<size_t>(std::min<uint64_t>(total_, kChunkRecords)));
   std::vector<Item> chunk;
   chunk.reserve(kChunkRecords);
   Status st = source_.ForEachRecord(result_.start, [&](SourceRecord&& r) -> Status {

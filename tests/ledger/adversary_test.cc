@@ -268,5 +268,57 @@ TEST_F(AdversaryTest, ABadSignatureUndoesTheSpeculativeRegistryAcrossChunks) {
   EXPECT_EQ(r.conventions.at(convention_).accepted, 0u);
 }
 
+// A source whose size is what a server claims: the records of `bundle`, then
+// nothing, under a checkpoint the server chose (ServerSource takes its size
+// from the checkpoint before anything verified it).
+class ClaimingSource : public VerifySource {
+ public:
+  ClaimingSource(Bundle b, std::string checkpoint, uint64_t claimed)
+      : b_(std::move(b)), checkpoint_(std::move(checkpoint)), claimed_(claimed) {}
+  std::string Describe() const override { return "claiming source"; }
+  uint64_t size() const override { return claimed_; }
+  Result<std::string> checkpoint() const override { return checkpoint_; }
+  std::string claimed_verifier_key() const override { return b_.verifier_key; }
+  Status ForEachRecord(uint64_t from,
+                       const std::function<Status(SourceRecord&&)>& fn) const override {
+    for (uint64_t i = from; i < b_.records.size(); ++i) {
+      SourceRecord r;
+      r.position = i;
+      r.leaf = b_.records[i].leaf;
+      PARAPHE_RETURN_IF_ERROR(fn(std::move(r)));
+    }
+    return Status::Ok();
+  }
+  Result<std::vector<crypto::Hash>> ConsistencyProof(uint64_t, uint64_t) const override {
+    return NotFound("none");
+  }
+
+ private:
+  Bundle b_;
+  std::string checkpoint_;
+  uint64_t claimed_;
+};
+
+// A server (no key at all) claims a checkpoint of 2^40 records. The
+// verifier sized its per-record buffer from that unverified claim before
+// reading a record: the run died of std::bad_alloc instead of reporting
+// the bad checkpoint. With the ledger key the claim even verifies.
+TEST_F(AdversaryTest, AClaimedHugeTreeSizeIsReportedNotAllocated) {
+  SubmitExamples(0, 2);
+  const Bundle honest = MakeBundle(RecordJws(), *ledger_key_);
+  constexpr uint64_t kClaimed = uint64_t{1} << 40;
+  auto other = crypto::NoteSigner::Create(kOrigin, std::move(*crypto::PrivateKey::Generate()));
+  for (const crypto::NoteSigner* by : {other.operator->(), ledger_key_.get()}) {
+    const std::string cp =
+        *by->Sign(crypto::Checkpoint{kOrigin, kClaimed, crypto::EmptyRoot(), {}}.Body());
+    ClaimingSource src(honest, cp, kClaimed);
+    Result<VerifyResult> r = Status::Ok();
+    EXPECT_NO_THROW(r = VerifyLog(src, Pinned()));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_FALSE(r->ok());
+    EXPECT_TRUE(FailureIn(*r, std::nullopt, kPropRoot, "could not be read")) << Describe(*r);
+  }
+}
+
 }  // namespace
 }  // namespace paraphe::ledger
