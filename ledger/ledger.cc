@@ -250,21 +250,23 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const fs::path& dir, LedgerOptions 
   hooks.aborted = [self] { self->Aborted(); };
   PARAPHE_ASSIGN_OR_RETURN(impl->log, Log::Open(DbPath(dir), std::move(lo), std::move(hooks)));
   Result<LedgerState> rebuilt = impl->RebuildLedgerState();
+  if (rebuilt.ok() && (rebuilt->origin != impl->log->origin() ||
+                       rebuilt->verifier_key != impl->log->verifier_key())) {
+    rebuilt = DataLoss("the genesis record names origin \"" + rebuilt->origin +
+                       "\" and verifier key " + rebuilt->verifier_key +
+                       ", but the database signs checkpoints as \"" + impl->log->origin() +
+                       "\" with " + impl->log->verifier_key());
+  }
   if (!rebuilt.ok() && options.read_only && options.check == IntegrityCheck::kNone) {
     // The auditor's view of a damaged copy (OpenLedgerSource): open it
     // anyway with no operator key, so that the verifier reports each
-    // damaged record instead of refusing the whole directory.
+    // damaged record (or the genesis that contradicts the checkpoints)
+    // instead of refusing the whole directory.
     impl->ledger_state = std::make_shared<const LedgerState>();
     return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
   }
   if (!rebuilt.ok()) return rebuilt.status();
-  LedgerState trust = std::move(*rebuilt);
-  if (trust.origin != impl->log->origin() || trust.verifier_key != impl->log->verifier_key()) {
-    return DataLoss("the genesis record names origin \"" + trust.origin + "\" and verifier key " +
-                    trust.verifier_key + ", but the database signs checkpoints as \"" +
-                    impl->log->origin() + "\" with " + impl->log->verifier_key());
-  }
-  impl->ledger_state = std::make_shared<const LedgerState>(std::move(trust));
+  impl->ledger_state = std::make_shared<const LedgerState>(std::move(*rebuilt));
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
 

@@ -630,6 +630,18 @@ void VerifyRun::ReplayLedgerEvent(Item& it, bool speculative, ReplayOut& out) {
              std::to_string(it.src.stream_version.value_or(0)) + " but the event is " + conv +
              " version " + std::to_string(e.expected_version + 1));
   }
+  const bool genesis = e.kind == EventType::kLedgerGenesis;
+  // As for a convention stream (FORMAT.md 7.3 `index`); a misplaced genesis
+  // is a `genesis` failure (ApplyLedgerEvent below).
+  bool applicable = true;
+  if (!genesis && ledger_.has_genesis() && e.expected_version != ledger_.version) {
+    Fail(out.failures, pos, conv, kPropIndex,
+         "expected_version " + std::to_string(e.expected_version) +
+             " but the ledger stream's replayed version is " + std::to_string(ledger_.version) +
+             (e.expected_version > ledger_.version ? " (events missing or refused before it)"
+                                                   : " (a version repeated or out of order)"));
+    applicable = false;
+  }
   auto key = ResolveLedgerSigningKey(ledger_, e, it.jws->kid, pos);
   if (!key.ok()) {
     Fail(out.failures, pos, conv, kPropSignature,
@@ -637,7 +649,6 @@ void VerifyRun::ReplayLedgerEvent(Item& it, bool speculative, ReplayOut& out) {
     return;
   }
   if (!CheckSignature(it, *key, speculative, conv, out)) return;
-  const bool genesis = e.kind == EventType::kLedgerGenesis;
   if (genesis && !options_.operator_keys.empty() && !IsPinnedOperatorKey(it.jws->kid)) {
     Fail(out.failures, pos, conv, kPropGenesis,
          "the genesis is signed by operator key " + it.jws->kid +
@@ -645,6 +656,7 @@ void VerifyRun::ReplayLedgerEvent(Item& it, bool speculative, ReplayOut& out) {
              "created");
     return;
   }
+  if (!applicable) return;
   Status applied = ApplyLedgerEvent(ledger_, e, EventContext{pos, it.leaf.recorded_at_ms,
                                                              it.jws->kid});
   if (!applied.ok()) {
@@ -882,7 +894,9 @@ Result<VerifyResult> VerifyRun::Execute() {
 
   const uint64_t n = source_.size();
   total_ = n > result_.start ? n - result_.start : 0;
-  hashes_.reserve(total_);
+  // The size is the source's claim (a server's is its unverified
+  // checkpoint's): it bounds nothing allocated before the records arrive.
+  hashes_.reserve(static_cast<size_t>(std::min<uint64_t>(total_, kChunkRecords)));
   std::vector<Item> chunk;
   chunk.reserve(kChunkRecords);
   Status st = source_.ForEachRecord(result_.start, [&](SourceRecord&& r) -> Status {
@@ -904,10 +918,19 @@ Result<VerifyResult> VerifyRun::Execute() {
          "the source holds fewer records than the saved checkpoint's size " +
              std::to_string(since_cp_->size));
   }
-  if (result_.start == 0 && result_.tree_size > 0 && !ledger_.has_genesis() &&
+  // Every ledger begins with its genesis; the empty log (whose checkpoint
+  // every database holds, signed before the genesis was appended) names no
+  // operator key and checks no pin, so it is not a verified ledger either.
+  if (result_.start == 0 && !ledger_.has_genesis() &&
       std::none_of(result_.failures.begin(), result_.failures.end(),
                    [](const VerifyFailure& f) { return f.property == kPropGenesis; })) {
-    Fail(0, "", kPropGenesis, "the log has no valid genesis record at seq 0");
+    if (result_.tree_size == 0) {
+      Fail(std::nullopt, "", kPropGenesis,
+           "the log is empty: it has no genesis record, so nothing names its operator keys "
+           "(every ledger begins with one)");
+    } else {
+      Fail(0, "", kPropGenesis, "the log has no valid genesis record at seq 0");
+    }
   }
   result_.ledger = ledger_;
   Summarize();
