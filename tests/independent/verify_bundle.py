@@ -513,6 +513,14 @@ class Verifier:
         etype, data = event["type"], event["data"]
         s = LEDGER_STREAM
         genesis = etype == "LedgerGenesis"
+        # The stream version, as for a convention (FORMAT.md 7.3 `index`); a
+        # misplaced genesis is the genesis property's finding, below.
+        applicable = True
+        if not genesis and self.ledger_version > 0 and \
+                event["expected_version"] != self.ledger_version:
+            self.fail(pos, "index", "expected_version %s but the ledger stream's replayed version "
+                      "is %d" % (event["expected_version"], self.ledger_version), s)
+            applicable = False
         # The signer.
         if genesis:
             pub = None
@@ -539,6 +547,8 @@ class Verifier:
             self.fail(pos, "genesis", "the genesis is signed by operator key %s, which is not "
                       "a pinned operator key: this is not the ledger the pinned key created"
                       % kid, s)
+            return
+        if not applicable:
             return
         # The stream's rules (EVENTS.md, "The ledger stream").
         rule, detail = self.ledger_rules(pos, when, kid, event)
@@ -760,8 +770,12 @@ def verify(bundle_path, vkey, operator_pins=(), party_pins=None):
             continue
         v.event(pos, when, kid, event, signature, signing_input)
 
-    if records and v.ledger_version == 0 and not v.genesis_failed:
-        v.fail(0, "genesis", "the log has no valid genesis record at seq 0")
+    if v.ledger_version == 0 and not v.genesis_failed:
+        if records:
+            v.fail(0, "genesis", "the log has no valid genesis record at seq 0")
+        else:
+            v.fail(None, "genesis", "the log is empty: it has no genesis record, so nothing "
+                   "names its operator keys")
 
     # Sizes and root.
     n = len(records)
