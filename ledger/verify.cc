@@ -401,6 +401,11 @@ Status VerifyRun::SetUpSince() {
            "the audit state's genesis was signed by operator key \"" + ledger_.genesis_kid +
                "\", which is not a pinned operator key");
     }
+    if (!ledger_.has_genesis() || ledger_.verifier_key != result_.verifier_key) {
+      Fail(std::nullopt, "", kPropGenesis,
+           "the audit state's registry names verifier key \"" + ledger_.verifier_key +
+               "\", not the pinned " + result_.verifier_key);
+    }
   } else if (saved_) {
     result_.mode = "full";
     result_.notes.push_back("the audit state could not be used (consistency failed): "
@@ -872,6 +877,10 @@ Status VerifyRun::SaveState() {
 
 Result<VerifyResult> VerifyRun::Execute() {
   const auto t0 = std::chrono::steady_clock::now();
+  if (options_.party_keys.count(kOperatorParty) != 0) {
+    return InvalidArgument(
+        "\"operator\" is not a party: pin operator keys as operator keys, not party keys");
+  }
   result_.source = source_.Describe();
   unsigned threads = options_.threads ? options_.threads : std::thread::hardware_concurrency();
   result_.threads = std::max(1u, threads);

@@ -158,7 +158,8 @@ struct VerifyOptions {
   std::vector<crypto::PublicKey> operator_keys;
   // Party keys the auditor pinned, by party id (in every convention): an
   // event whose actor is such a party must be signed by one of its pinned
-  // keys (property `key_pin`), whatever the registry says.
+  // keys (property `key_pin`), whatever the registry says. The party
+  // "operator" is refused (kInvalidArgument): use operator_keys.
   std::multimap<std::string, crypto::PublicKey> party_keys;
   // An audit state file saved by a previous run, or a bare signed
   // checkpoint note (the file's content decides).

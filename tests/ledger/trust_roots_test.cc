@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include <boost/json.hpp>
@@ -431,6 +432,41 @@ TEST_F(TrustRootsTest, ADamagedGenesisIsReportedNotRefused) {
   EXPECT_FALSE(r->ok());
   EXPECT_TRUE(FailureIn(*r, 0, kPropSignature)) << Describe(*r);
   EXPECT_TRUE(FailureIn(*r, 0, kPropLeafHash)) << Describe(*r);
+}
+
+TEST_F(TrustRootsTest, TheOperatorIsNotAPartyToPin) {
+  VerifyOptions o = Pinned();
+  o.party_keys.emplace("operator", test::DemoKey("operator").public_key());
+  auto src = MakeBundleSource(Export(), "bundle (test)");
+  auto r = VerifyLog(*src, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr("operator keys"));
+}
+
+// An audit state whose saved registry names another verifier key than the
+// pinned one is not resumed from silently.
+TEST_F(TrustRootsTest, AnAuditStateForAnotherVerifierKeyFails) {
+  SubmitExamples(0, 2);
+  const fs::path state = root_ / "audit.state";
+  VerifyOptions save = Pinned();
+  save.save_state = state;
+  const Bundle honest = Export();
+  ASSERT_TRUE(Verify(honest, save).ok());
+  auto decoded = DecodeAuditState(test::ReadText(state));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  auto other = crypto::NoteSigner::Create(kOrigin, std::move(*crypto::PrivateKey::Generate()));
+  decoded->ledger.verifier_key = other->Verifier().VerifierKey();
+  {
+    std::ofstream out(state, std::ios::binary | std::ios::trunc);
+    out << EncodeAuditState(*decoded);
+  }
+  VerifyOptions resume = Pinned();
+  resume.since = state;
+  VerifyResult r = Verify(honest, resume);
+  EXPECT_EQ(r.mode, "incremental");
+  EXPECT_TRUE(FailureIn(r, std::nullopt, kPropGenesis, "registry names verifier key"))
+      << Describe(r);
 }
 
 TEST_F(TrustRootsTest, OlderFormatsAreRefusedNamingTheVersion) {
