@@ -3,6 +3,8 @@
 // bar) and small file helpers.
 #pragma once
 
+#include <cstdint>
+
 #include <boost/json/value.hpp>
 #include <filesystem>
 #include <string>
@@ -18,6 +20,11 @@ inline const std::string kParaphed =
 inline const std::string kExamples =
     std::string(PARAPHE_SOURCE_DIR) + "/examples/conventions";
 inline const std::string kConvention = "metropole-amp-crpv-paca-2026";
+// The demo ledger: its genesis (seq 0), then the seed convention's 14
+// events at seq 1..14 (stream versions 1..14).
+inline constexpr uint64_t kGenesis = 1;
+inline constexpr uint64_t kDemoEvents = 14;
+inline constexpr uint64_t kDemoRecords = kGenesis + kDemoEvents;
 
 std::string Slurp(const std::filesystem::path& p);
 void WriteFile(const std::filesystem::path& p, std::string_view bytes);

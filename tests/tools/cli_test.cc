@@ -448,8 +448,8 @@ class DemoLedgerTest : public ::testing::Test {
 TEST_F(DemoLedgerTest, DemoSummary) {
   json::value d = demo_.Json();
   EXPECT_EQ(d.at("convention").as_string(), kConvention);
-  EXPECT_EQ(d.at("events").to_number<uint64_t>(), 14u);
-  EXPECT_EQ(d.at("tree_size").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(d.at("events").to_number<uint64_t>(), kDemoEvents);
+  EXPECT_EQ(d.at("tree_size").to_number<uint64_t>(), kDemoRecords);
   EXPECT_EQ(d.at("verifier_key").as_string(), vkey_);
   // The operator key is the demo "operator" key.
   auto op = crypto::PrivateKey::FromSeed(
@@ -486,10 +486,10 @@ TEST_F(DemoLedgerTest, StatusJson) {
 
 TEST_F(DemoLedgerTest, StatusAsOf) {
   Ran r = Paraphe(
-      {"status", kConvention, "--data", Data(), "--json", "--as-of-seq", "4"});
+      {"status", kConvention, "--data", Data(), "--json", "--as-of-seq", "5"});
   ASSERT_EQ(r.code, 0) << Describe(r);
   json::value s = r.Json();
-  EXPECT_EQ(s.at("version").to_number<uint64_t>(), 5u);
+  EXPECT_EQ(s.at("version").to_number<uint64_t>(), 5u);  // seq 5 = version 5
   EXPECT_EQ(s.at("payment").at("ordered_cents").to_number<int64_t>(), 20000000);
   EXPECT_EQ(s.at("payment").at("paid_cents").to_number<int64_t>(), 0);
   r = Paraphe({"status", kConvention, "--data", Data(), "--json",
@@ -528,7 +528,7 @@ TEST_F(DemoLedgerTest, HistoryJson) {
   ASSERT_EQ(r.code, 0) << Describe(r);
   const json::value history = r.Json();
   const auto& rows = history.as_array();
-  ASSERT_EQ(rows.size(), 14u);
+  ASSERT_EQ(rows.size(), kDemoEvents);
   const std::vector<std::string> types = {
       "ConventionRegistered", "PartySigned",       "PartySigned",
       "AttributionNotified",  "PaymentOrdered",    "PaymentExecuted",
@@ -537,7 +537,7 @@ TEST_F(DemoLedgerTest, HistoryJson) {
       "SettlementReached",    "SettlementReached"};
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i].as_object();
-    EXPECT_EQ(row.at("seq").to_number<uint64_t>(), i);
+    EXPECT_EQ(row.at("seq").to_number<uint64_t>(), kGenesis + i);
     EXPECT_EQ(row.at("type").as_string(), types[i]);
     EXPECT_TRUE(row.at("verified").as_bool()) << i;
     EXPECT_EQ(row.at("kid").as_string().size(), 43u);
@@ -568,16 +568,16 @@ TEST_F(DemoLedgerTest, PaymentsJsonVerified) {
   const auto& m = p.at("mandats").as_array().at(0);
   EXPECT_EQ(m.at("mandat").as_string(), "2026-004512");
   EXPECT_EQ(m.at("status").as_string(), "paid");
-  EXPECT_EQ(m.at("ordered").at("seq").to_number<uint64_t>(), 4u);
+  EXPECT_EQ(m.at("ordered").at("seq").to_number<uint64_t>(), kGenesis + 4);
   EXPECT_EQ(m.at("ordered").at("date").as_string(), "2026-03-05");
-  EXPECT_EQ(m.at("executed").at("seq").to_number<uint64_t>(), 5u);
+  EXPECT_EQ(m.at("executed").at("seq").to_number<uint64_t>(), kGenesis + 5);
   EXPECT_EQ(m.at("executed").at("bank_reference").as_string(),
             "BDF-20260312-778201");
   const auto& v = p.at("verification");
   EXPECT_EQ(v.at("verified").as_bool(), true);
   EXPECT_EQ(v.at("proofs_verified").to_number<uint64_t>(), 2u);
   EXPECT_EQ(v.at("proofs_failed").to_number<uint64_t>(), 0u);
-  EXPECT_EQ(v.at("tree_size").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(v.at("tree_size").to_number<uint64_t>(), kDemoRecords);
   EXPECT_EQ(v.at("verifier_key").as_string(), vkey_);
 }
 
@@ -587,7 +587,7 @@ TEST_F(DemoLedgerTest, PaymentsHumanAndPinnedKey) {
   ASSERT_EQ(r.code, 0) << Describe(r);
   EXPECT_THAT(r.out, HasSubstr("paid_cents: 20000000 (200 000,00 €)"));
   EXPECT_THAT(r.out,
-              HasSubstr("verified (leaf 5 in signed checkpoint of size 14)"));
+              HasSubstr("verified (leaf 6 in signed checkpoint of size 15)"));
   EXPECT_THAT(r.out, HasSubstr("every payment event (2) was verified by this "
                                "run from the log content against the pinned "
                                "key"));
@@ -604,28 +604,28 @@ TEST_F(DemoLedgerTest, PaymentsHumanAndPinnedKey) {
 TEST_F(DemoLedgerTest, Checkpoint) {
   Ran r = Paraphe({"checkpoint", "--data", Data()});
   ASSERT_EQ(r.code, 0) << Describe(r);
-  EXPECT_EQ(r.out.rfind("paraphe.demo/ledger\n14\n", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.rfind("paraphe.demo/ledger\n15\n", 0), 0u) << r.out;
   auto verifier = crypto::NoteVerifier::FromVerifierKey(vkey_);
   ASSERT_TRUE(verifier.ok());
   EXPECT_TRUE(verifier->Open(r.out).ok());
   Ran j = Paraphe({"checkpoint", "--data", Data(), "--json"});
   ASSERT_EQ(j.code, 0);
   EXPECT_EQ(j.Json().at("checkpoint").as_string(), r.out);
-  EXPECT_EQ(j.Json().at("tree_size").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(j.Json().at("tree_size").to_number<uint64_t>(), kDemoRecords);
 }
 
 TEST_F(DemoLedgerTest, ProofInclusionJsonVerifies) {
   Ran r =
-      Paraphe({"proof", "inclusion", "--seq", "5", "--data", Data(), "--json"});
+      Paraphe({"proof", "inclusion", "--seq", "6", "--data", Data(), "--json"});
   ASSERT_EQ(r.code, 0) << Describe(r);
   json::value p = r.Json();
-  EXPECT_EQ(p.at("index").to_number<uint64_t>(), 5u);
-  EXPECT_EQ(p.at("tree_size").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(p.at("index").to_number<uint64_t>(), 6u);
+  EXPECT_EQ(p.at("tree_size").to_number<uint64_t>(), kDemoRecords);
   auto leaf = crypto::Base64Decode(p.at("leaf_data").as_string());
   ASSERT_TRUE(leaf.ok());
   ASSERT_GT(leaf->size(), 17u);
-  EXPECT_EQ(static_cast<uint8_t>((*leaf)[0]), 0x01);
-  EXPECT_EQ(static_cast<uint8_t>((*leaf)[8]), 5);  // seq, big-endian
+  EXPECT_EQ(static_cast<uint8_t>((*leaf)[0]), 0x02);
+  EXPECT_EQ(static_cast<uint8_t>((*leaf)[8]), 6);  // seq, big-endian
   const crypto::Hash leaf_hash = HashFromB64(p.at("leaf_hash").as_string());
   EXPECT_EQ(crypto::LeafHash(*leaf), leaf_hash);
   std::vector<crypto::Hash> proof;
@@ -636,9 +636,9 @@ TEST_F(DemoLedgerTest, ProofInclusionJsonVerifies) {
   ASSERT_TRUE(body.ok()) << body.status().ToString();
   auto cp = crypto::Checkpoint::Parse(*body);
   ASSERT_TRUE(cp.ok());
-  EXPECT_EQ(cp->size, 14u);
+  EXPECT_EQ(cp->size, kDemoRecords);
   EXPECT_EQ(crypto::HashBase64(cp->root), p.at("root").as_string());
-  EXPECT_TRUE(crypto::VerifyInclusion(5, 14, leaf_hash, proof, cp->root).ok());
+  EXPECT_TRUE(crypto::VerifyInclusion(6, kDemoRecords, leaf_hash, proof, cp->root).ok());
   // The payload inside the leaf is the PaymentExecuted event.
   auto jws = crypto::JwsParse(leaf->substr(17));
   ASSERT_TRUE(jws.ok());
@@ -646,11 +646,11 @@ TEST_F(DemoLedgerTest, ProofInclusionJsonVerifies) {
 }
 
 TEST_F(DemoLedgerTest, ProofInclusionTextChecksOffline) {
-  Ran r = Paraphe({"proof", "inclusion", "--seq", "4", "--data", Data()});
+  Ran r = Paraphe({"proof", "inclusion", "--seq", "5", "--data", Data()});
   ASSERT_EQ(r.code, 0) << Describe(r);
-  EXPECT_EQ(r.out.rfind("c2sp.org/tlog-proof@v1\nindex 4\n", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.rfind("c2sp.org/tlog-proof@v1\nindex 5\n", 0), 0u) << r.out;
   Ran j =
-      Paraphe({"proof", "inclusion", "--seq", "4", "--data", Data(), "--json"});
+      Paraphe({"proof", "inclusion", "--seq", "5", "--data", Data(), "--json"});
   const fs::path proof = tmp_ / "receipt.tlog-proof";
   const fs::path leaf = tmp_ / "leaf.bin";
   WriteFile(proof, r.out);
@@ -659,7 +659,7 @@ TEST_F(DemoLedgerTest, ProofInclusionTextChecksOffline) {
                     "--leaf-data", leaf.string()});
   EXPECT_EQ(ok.code, 0) << Describe(ok);
   EXPECT_THAT(ok.out,
-              HasSubstr("valid: leaf 4 is included in the tree of size 14"));
+              HasSubstr("valid: leaf 5 is included in the tree of size 15"));
   // A tampered leaf (one byte of the JWS changed).
   std::string bad = *crypto::Base64Decode(j.Json().at("leaf_data").as_string());
   bad[bad.size() - 3] ^= 1;
@@ -685,17 +685,17 @@ TEST_F(DemoLedgerTest, ProofErrors) {
 }
 
 TEST_F(DemoLedgerTest, ProofConsistencyJsonVerifies) {
-  Ran r = Paraphe({"proof", "consistency", "--from", "3", "--to", "14",
+  Ran r = Paraphe({"proof", "consistency", "--from", "3", "--to", "15",
                    "--data", Data(), "--json"});
   ASSERT_EQ(r.code, 0) << Describe(r);
   json::value p = r.Json();
   EXPECT_EQ(p.at("old_size").to_number<uint64_t>(), 3u);
-  EXPECT_EQ(p.at("tree_size").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(p.at("tree_size").to_number<uint64_t>(), kDemoRecords);
   std::vector<crypto::Hash> proof;
   for (const auto& h : p.at("proof").as_array())
     proof.push_back(HashFromB64(h.as_string()));
   EXPECT_TRUE(crypto::VerifyConsistency(
-                  3, 14, HashFromB64(p.at("old_root").as_string()),
+                  3, kDemoRecords, HashFromB64(p.at("old_root").as_string()),
                   HashFromB64(p.at("root").as_string()), proof)
                   .ok());
   Ran cp = Paraphe({"checkpoint", "--data", Data(), "--json"});
@@ -711,17 +711,13 @@ TEST_F(DemoLedgerTest, ExportBundle) {
   std::string line;
   ASSERT_TRUE(std::getline(in, line));
   json::value h = json::parse(line);
-  EXPECT_EQ(h.at("format").as_string(), "paraphe-bundle/v1");
+  EXPECT_EQ(h.at("format").as_string(), "paraphe-bundle/v2");
   EXPECT_EQ(h.at("origin").as_string(), "paraphe.demo/ledger");
   EXPECT_EQ(h.at("verifier_key").as_string(), vkey_);
-  EXPECT_EQ(h.at("tree_size").to_number<uint64_t>(), 14u);
-  ASSERT_EQ(h.at("operator_keys").as_array().size(), 1u);
-  auto op = crypto::PrivateKey::FromSeed(
-      crypto::HashBytes(crypto::Sha256("paraphe demo key operator")));
-  EXPECT_EQ(h.at("operator_keys").as_array()[0].at("kid").as_string(),
-            op->public_key().Thumbprint());
-  EXPECT_EQ(h.at("operator_keys").as_array()[0].at("public_key").as_string(),
-            crypto::Base64UrlEncode(op->public_key().raw()));
+  EXPECT_EQ(h.at("tree_size").to_number<uint64_t>(), kDemoRecords);
+  // No operator key in the header: they are records of the log.
+  EXPECT_EQ(h.as_object().size(), 5u);
+  EXPECT_FALSE(h.as_object().contains("operator_keys"));
   auto verifier = crypto::NoteVerifier::FromVerifierKey(vkey_);
   auto body = verifier->Open(h.at("checkpoint").as_string());
   ASSERT_TRUE(body.ok());
@@ -741,7 +737,7 @@ TEST_F(DemoLedgerTest, ExportBundle) {
     tree.AppendLeaf(*leaf);
     ++n;
   }
-  EXPECT_EQ(n, 14u);
+  EXPECT_EQ(n, kDemoRecords);
   EXPECT_EQ(tree.Root(), cp->root);
   EXPECT_FALSE(fs::exists(out.string() + ".partial"));
 }
@@ -780,12 +776,12 @@ TEST_F(SubmitTest, ShorthandAccepted) {
                    "--key", Key("committee"), "--json"});
   ASSERT_EQ(r.code, 0) << Describe(r);
   json::value receipt = r.Json();
-  EXPECT_EQ(receipt.at("seq").to_number<uint64_t>(), 14u);
-  EXPECT_EQ(receipt.at("version").to_number<uint64_t>(), 15u);
+  EXPECT_EQ(receipt.at("seq").to_number<uint64_t>(), kDemoRecords);
+  EXPECT_EQ(receipt.at("version").to_number<uint64_t>(), kDemoEvents + 1);
   EXPECT_EQ(receipt.at("convention").as_string(), kConvention);
   EXPECT_EQ(receipt.at("duplicate").as_bool(), false);
   EXPECT_EQ(receipt.at("inclusion_proof").at("index").to_number<uint64_t>(),
-            14u);
+            kDemoRecords);
   // The receipt is a proof an auditor can check offline.
   const std::string receipt_file =
       EventFile("receipt.json", receipt.as_object());
@@ -839,7 +835,7 @@ TEST_F(SubmitTest, SameEventTwiceIsTheOriginalReceipt) {
                kExamples + "/history/01-PartySigned.json", "--json"});
   EXPECT_EQ(r.code, 0) << Describe(r);
   EXPECT_EQ(r.Json().at("duplicate").as_bool(), true);
-  EXPECT_EQ(r.Json().at("seq").to_number<uint64_t>(), 1u);
+  EXPECT_EQ(r.Json().at("seq").to_number<uint64_t>(), kGenesis + 1);
 }
 
 TEST_F(SubmitTest, WrongKeyIsRefused) {
@@ -1115,10 +1111,10 @@ TEST_F(ServerTest, SubmitThroughServer) {
                    "--decisions", "Bilan validé", "--date", "2026-11-02",
                    "--key", data_ + "/keys/demo/committee.pem", "--json"});
   ASSERT_EQ(r.code, 0) << Describe(r);
-  EXPECT_EQ(r.Json().at("seq").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(r.Json().at("seq").to_number<uint64_t>(), kDemoRecords);
   EXPECT_EQ(
       r.Json().at("inclusion_proof").at("tree_size").to_number<uint64_t>(),
-      15u);
+      kDemoRecords + 1);
   // Read-only beside the running server, the local view sees it.
   Ran s = Paraphe({"status", kConvention, "--data", data_, "--json"});
   ASSERT_EQ(s.code, 0) << Describe(s);

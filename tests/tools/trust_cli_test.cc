@@ -538,8 +538,9 @@ TEST_F(TrustCliTest, ServerHidingAnEventFails) {
   Ran h = Paraphe(
       {"history", kConvention, "--server", proxy.url(), "--trusted-key", vkey});
   EXPECT_EQ(h.code, 1) << Describe(h);
-  EXPECT_THAT(h.out, HasSubstr("source did not list: seq 10"));
-  EXPECT_THAT(h.err, HasSubstr("did not list seq 10"));
+  // The 11th event of the convention (index 10) is at seq kGenesis + 10.
+  EXPECT_THAT(h.out, HasSubstr("source did not list: seq 11"));
+  EXPECT_THAT(h.err, HasSubstr("did not list seq 11"));
   EXPECT_EQ(server.Stop(), 0);
 }
 #endif

@@ -65,10 +65,11 @@ class VerifyCliTest : public ::testing::Test {
     EXPECT_EQ(v.at("verifier_key").as_string(), vkey);
     EXPECT_FALSE(v.at("trusted_from_data").as_bool());
     EXPECT_EQ(v.at("mode").as_string(), "full");
-    EXPECT_EQ(v.at("tree_size").to_number<uint64_t>(), 14u);
-    EXPECT_EQ(v.at("records").to_number<uint64_t>(), 14u);
-    EXPECT_EQ(v.at("signatures_checked").to_number<uint64_t>(), 14u);
-    EXPECT_EQ(v.at("events_replayed").to_number<uint64_t>(), 14u);
+    EXPECT_EQ(v.at("tree_size").to_number<uint64_t>(), kDemoRecords);
+    EXPECT_EQ(v.at("records").to_number<uint64_t>(), kDemoRecords);
+    EXPECT_EQ(v.at("signatures_checked").to_number<uint64_t>(), kDemoRecords);
+    EXPECT_EQ(v.at("events_replayed").to_number<uint64_t>(), kDemoEvents);  // conventions'
+    EXPECT_EQ(v.at("ledger_events").to_number<uint64_t>(), kGenesis);
     EXPECT_EQ(v.at("failures_total").to_number<uint64_t>(), 0u);
     EXPECT_EQ(v.at("conventions").at(0).at("convention").as_string(),
               kConvention);
@@ -102,7 +103,7 @@ TEST_F(VerifyCliTest, HumanOutputEndsWithTheRate) {
   EXPECT_THAT(r.out, HasSubstr("OK: every check holds"));
   std::string last = r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1);
   EXPECT_THAT(last, ::testing::MatchesRegex(
-                        "verified 14 record\\(s\\) in [0-9.]+ s \\([0-9]+ "
+                        "verified 15 record\\(s\\) in [0-9.]+ s \\([0-9]+ "
                         "records/s\\)\n"));
   EXPECT_TRUE(r.err.empty()) << "no progress bar on a pipe: " << r.err;
 }
@@ -223,10 +224,10 @@ TEST_F(VerifyCliTest, IncrementalSinceSavedState) {
   ASSERT_EQ(next.code, 0) << Describe(next);
   json::value v = next.Json();
   EXPECT_EQ(v.at("mode").as_string(), "incremental");
-  EXPECT_EQ(v.at("since_size").to_number<uint64_t>(), 14u);
-  EXPECT_EQ(v.at("start").to_number<uint64_t>(), 14u);
+  EXPECT_EQ(v.at("since_size").to_number<uint64_t>(), kDemoRecords);
+  EXPECT_EQ(v.at("start").to_number<uint64_t>(), kDemoRecords);
   EXPECT_EQ(v.at("records").to_number<uint64_t>(), 1u);
-  EXPECT_EQ(v.at("tree_size").to_number<uint64_t>(), 15u);
+  EXPECT_EQ(v.at("tree_size").to_number<uint64_t>(), kDemoRecords + 1);
 }
 
 #ifdef PARAPHE_HAVE_SERVER_PROCESS
@@ -280,7 +281,7 @@ TEST_F(VerifyCliTest, ServerWithReadTokenNeedsTokenFile) {
   Ran cp = Paraphe(
       {"checkpoint", "--server", server.url(), "--token-file", token.string()});
   EXPECT_EQ(cp.code, 0) << Describe(cp);
-  EXPECT_THAT(cp.out, HasSubstr("paraphe.demo/ledger\n14\n"));
+  EXPECT_THAT(cp.out, HasSubstr("paraphe.demo/ledger\n15\n"));
   Ran status = Paraphe({"status", kConvention, "--server", server.url(),
                         "--token-file", token.string(), "--json"});
   EXPECT_EQ(status.code, 0) << Describe(status);

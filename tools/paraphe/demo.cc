@@ -137,13 +137,20 @@ Status RunDemoImpl(const Common& c, const std::string& examples, bool force,
   }
   PARAPHE_ASSIGN_OR_RETURN(crypto::PrivateKey op, DemoKey("operator"));
 
+  // The history is replayed at its business dates: the genesis is
+  // recorded one second before the first event (recording times never
+  // decrease along the log).
+  if (events.empty()) return InvalidArgument("the demo history is empty");
+  PARAPHE_ASSIGN_OR_RETURN(const int64_t first_ms, BusinessMs(events.front().event));
+  const int64_t genesis_ms = first_ms - 1000;
   ledger::InitOptions init;
   init.origin = "paraphe.demo/ledger";
   init.operator_key_pem = op.ToPem();
+  init.clock = [genesis_ms] { return genesis_ms; };
   PARAPHE_ASSIGN_OR_RETURN(ledger::InitResult created,
                            ledger::Ledger::Init(dir, init));
 
-  std::atomic<int64_t> now_ms{0};
+  std::atomic<int64_t> now_ms{genesis_ms};
   ledger::LedgerOptions options;
   options.clock = [&now_ms] { return now_ms.load(); };
   PARAPHE_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
