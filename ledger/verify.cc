@@ -655,11 +655,13 @@ void VerifyRun::ReplayLedgerEvent(Item& it, bool speculative, ReplayOut& out) {
   }
   if (!CheckSignature(it, *key, speculative, conv, out)) return;
   if (genesis && !options_.operator_keys.empty() && !IsPinnedOperatorKey(it.jws->kid)) {
+    // Reported once, at its root: the genesis is still replayed so that
+    // the rest of the log is checked against what it claims, not reported
+    // as a cascade of unknown keys.
     Fail(out.failures, pos, conv, kPropGenesis,
          "the genesis is signed by operator key " + it.jws->kid +
              ", which is not a pinned operator key: this is not the ledger the pinned key "
              "created");
-    return;
   }
   if (!applicable) return;
   Status applied = ApplyLedgerEvent(ledger_, e, EventContext{pos, it.leaf.recorded_at_ms,

@@ -544,10 +544,11 @@ class Verifier:
             self.fail(pos, "signature", "the signature does not verify with key %s" % kid, s)
             return
         if genesis and self.operator_pins and kid not in self.operator_pins:
+            # Reported once, at its root; the genesis is still replayed so
+            # that the rest is checked against what it claims.
             self.fail(pos, "genesis", "the genesis is signed by operator key %s, which is not "
                       "a pinned operator key: this is not the ledger the pinned key created"
                       % kid, s)
-            return
         if not applicable:
             return
         # The stream's rules (EVENTS.md, "The ledger stream").

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "crypto/base64.h"
+#include "crypto/ed25519.h"
+#include "crypto/sha256.h"
 #include "tests/tools/cli_harness.h"
 #ifdef PARAPHE_HAVE_SERVER_PROCESS
 #include "tests/api/server_process.h"
@@ -171,6 +173,73 @@ TEST_F(VerifyCliTest, WrongTrustedKeyFails) {
   ASSERT_EQ(r.code, 1) << Describe(r);
   EXPECT_THAT(Properties(r.Json()),
               ::testing::Contains("checkpoint_signature"));
+}
+
+// The operator and party pins of FORMAT.md section 7.1, as an auditor
+// passes them: PEM files or base64url.
+TEST_F(VerifyCliTest, OperatorKeyPin) {
+  const std::string op_pem = Data() + "/keys/operator.pem";
+  Ran ok = Paraphe({"verify", "--bundle", Bundle(), "--trusted-key", vkey_,
+                    "--operator-key", op_pem, "--json"});
+  ASSERT_EQ(ok.code, 0) << Describe(ok);
+  EXPECT_EQ(ok.Json().at("pinned_operator_keys").to_number<uint64_t>(), 1u);
+  // The same key as base64url, with another one beside it.
+  auto op = crypto::PrivateKey::FromSeed(
+      crypto::HashBytes(crypto::Sha256("paraphe demo key operator")));
+  Ran b64 = Paraphe({"verify", "--bundle", Bundle(), "--trusted-key", vkey_,
+                     "--operator-key", op->public_key().ToBase64Url(), "--operator-key",
+                     Data() + "/keys/demo/committee.pem"});
+  EXPECT_EQ(b64.code, 0) << Describe(b64);
+  EXPECT_THAT(b64.out, HasSubstr("Pinned:      2 operator key(s), 0 party key(s)"));
+  // Another key pinned as the operator's: the genesis is not signed by it.
+  Ran wrong = Paraphe({"verify", "--bundle", Bundle(), "--trusted-key", vkey_,
+                       "--operator-key", Data() + "/keys/demo/committee.pem", "--json"});
+  ASSERT_EQ(wrong.code, 1) << Describe(wrong);
+  EXPECT_THAT(Properties(wrong.Json()), ::testing::ElementsAre("genesis"));
+}
+
+TEST_F(VerifyCliTest, PartyKeyPin) {
+  const std::string demo_keys = Data() + "/keys/demo/";
+  std::vector<std::string> all = {"verify", "--data", Data(), "--trusted-key", vkey_};
+  // Every key the registration gives the Métropole (its committee member's
+  // key is the demo "committee" key).
+  for (const char* k : {"metropole-signatory", "metropole-finance", "metropole-clerk",
+                        "committee"}) {
+    all.push_back("--party-key");
+    all.push_back(std::string("metropole=") + demo_keys + k + ".pem");
+  }
+  std::vector<std::string> json_all = all;
+  json_all.push_back("--json");
+  Ran ok = Paraphe(json_all);
+  ASSERT_EQ(ok.code, 0) << Describe(ok);
+  EXPECT_EQ(ok.Json().at("pinned_party_keys").to_number<uint64_t>(), 4u);
+  // Only the signatory's key pinned: the first event by another Métropole
+  // key (the clerk's notification, seq 4) fails; the convention's replay
+  // stops there, so later events are out of sequence (index).
+  Ran partial = Paraphe({"verify", "--data", Data(), "--trusted-key", vkey_, "--party-key",
+                         "metropole=" + demo_keys + "metropole-signatory.pem", "--json"});
+  ASSERT_EQ(partial.code, 1) << Describe(partial);
+  const json::value pj = partial.Json();
+  const auto& first = pj.at("failures").at(0);
+  EXPECT_EQ(first.at("seq").to_number<uint64_t>(), kGenesis + 3);
+  EXPECT_EQ(first.at("property").as_string(), "key_pin");
+  EXPECT_THAT(Properties(pj), ::testing::IsSubsetOf({"key_pin", "index"}));
+}
+
+TEST_F(VerifyCliTest, MalformedPinsAreUsageErrors) {
+  Ran bad = Paraphe({"verify", "--bundle", Bundle(), "--trusted-key", vkey_,
+                     "--operator-key", "not-a-key", "--json"});
+  EXPECT_EQ(bad.code, 2) << Describe(bad);
+  EXPECT_THAT(std::string(bad.Json().at("error").at("message").as_string()),
+              HasSubstr("--operator-key \"not-a-key\""));
+  Ran no_eq = Paraphe({"verify", "--bundle", Bundle(), "--trusted-key", vkey_,
+                       "--party-key", Data() + "/keys/operator.pem"});
+  EXPECT_EQ(no_eq.code, 2) << Describe(no_eq);
+  EXPECT_THAT(no_eq.err, HasSubstr("expected PARTY=KEY"));
+  Ran op = Paraphe({"verify", "--bundle", Bundle(), "--trusted-key", vkey_,
+                    "--party-key", "operator=" + Data() + "/keys/operator.pem"});
+  EXPECT_EQ(op.code, 2) << Describe(op);
+  EXPECT_THAT(op.err, HasSubstr("not a party"));
 }
 
 TEST_F(VerifyCliTest, InputErrors) {

@@ -77,6 +77,12 @@ struct VerifyFlags {
   // Run without a pinned key (the data's own key: internal consistency
   // only). Without it an unpinned run is refused, exit 4.
   bool insecure_unpinned = false;
+  // --operator-key KEY (repeatable): the genesis must be signed by one.
+  std::vector<std::string> operator_keys;
+  // --party-key PARTY=KEY (repeatable): PARTY's events must be signed by
+  // one of its pinned keys. KEY: base64url of the raw public key, or a PEM
+  // file (public or private key).
+  std::vector<std::string> party_keys;
 };
 // Exit 0 if everything holds, 1 on any verification failure, 2 for a usage
 // or input error, 3 for I/O or an unreachable server, 4 when no verifier key

@@ -659,6 +659,12 @@ int Main(int argc, char** argv) {
   verify->add_flag("--insecure-unpinned", vf.insecure_unpinned,
                    "run without a pinned key, trusting the key found in the "
                    "data: checks internal consistency only");
+  verify->add_option("--operator-key", vf.operator_keys,
+                     "pin an operator key (base64url, or a PEM file): the "
+                     "genesis must be signed by a pinned one (repeatable)");
+  verify->add_option("--party-key", vf.party_keys,
+                     "pin PARTY=KEY: PARTY's events must be signed by a "
+                     "pinned key of PARTY (repeatable)");
   verify->add_option("--since", vf.since,
                      "audit state (or checkpoint) of a previous run: verify "
                      "only what was added since");

@@ -12,6 +12,7 @@
 
 #include "ledger/verify.h"
 #include "tools/paraphe/commands.h"
+#include "tools/paraphe/event_builder.h"
 #include "tools/paraphe/log_trust.h"
 #include "tools/paraphe/output.h"
 
@@ -73,6 +74,43 @@ Result<std::optional<std::string>> TrustedKey(const VerifyFlags& f) {
   return std::optional<std::string>(key);
 }
 
+// A pinned public key: base64url of the 32 raw bytes (the registry's form),
+// or a PEM file holding a public or private key. kInvalidArgument naming
+// the option.
+Result<crypto::PublicKey> PinnedKey(const std::string& text, std::string_view option) {
+  std::error_code ec;
+  Result<crypto::PublicKey> key = InvalidArgument("empty");
+  if (!text.empty() && fs::is_regular_file(text, ec)) {
+    PARAPHE_ASSIGN_OR_RETURN(std::string pem, ReadFile(text));
+    key = crypto::PublicKey::FromPem(pem);
+  } else {
+    key = crypto::PublicKey::FromBase64Url(text);
+  }
+  if (!key.ok()) {
+    return InvalidArgument(std::string(option) + " \"" + text.substr(0, 64) +
+                           "\": not a public key (base64url of 32 bytes, or a PEM file): " +
+                           key.status().message());
+  }
+  return key;
+}
+
+Status AddPins(const VerifyFlags& f, ledger::VerifyOptions& options) {
+  for (const std::string& k : f.operator_keys) {
+    PARAPHE_ASSIGN_OR_RETURN(crypto::PublicKey key, PinnedKey(k, "--operator-key"));
+    options.operator_keys.push_back(key);
+  }
+  for (const std::string& pk : f.party_keys) {
+    const size_t eq = pk.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return InvalidArgument("--party-key \"" + pk.substr(0, 64) + "\": expected PARTY=KEY");
+    }
+    PARAPHE_ASSIGN_OR_RETURN(crypto::PublicKey key,
+                             PinnedKey(pk.substr(eq + 1), "--party-key"));
+    options.party_keys.emplace(pk.substr(0, eq), key);
+  }
+  return Status::Ok();
+}
+
 Status WriteReport(const std::string& file, const std::string& html) {
   const std::string tmp = file + ".partial";
   {
@@ -96,6 +134,8 @@ void PrintHuman(const ledger::VerifyResult& r) {
   fmt::print("Trusted key: {}{}\n", DisplayText(r.verifier_key),
              r.trusted_from_data ? "  (UNPINNED: taken from the data)" : "");
   fmt::print("Checkpoint:  size {}\n", r.tree_size);
+  fmt::print("Pinned:      {} operator key(s), {} party key(s)\n", r.pinned_operator_keys,
+             r.pinned_party_keys);
   std::string mode = r.mode;
   if (r.since_size) mode += fmt::format(" (since size {})", *r.since_size);
   fmt::print("Mode:        {}, records {} to {}\n", mode, r.start,
@@ -150,6 +190,7 @@ int RunVerify(const VerifyFlags& f) {
 
   ledger::VerifyOptions options;
   options.trusted_vkey = *key;
+  if (Status pins = AddPins(f, options); !pins.ok()) return ReportError(pins, f.json);
   if (!f.since.empty()) options.since = f.since;
   if (!f.save_state.empty()) options.save_state = f.save_state;
   options.threads = f.threads;
