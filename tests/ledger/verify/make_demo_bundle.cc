@@ -3,6 +3,7 @@
 // independent verifier's tests:
 //   OUTDIR/demo.jsonl            the export bundle
 //   OUTDIR/demo.vkey             the ledger's verifier key
+//   OUTDIR/operator.pub.pem      the real operator's public key (PEM)
 //   OUTDIR/demo.operator         the demo operator public key (base64url), to pin
 //   OUTDIR/tampered-<what>.jsonl one tampering each (see below and
 //                                tests/independent/check_tampered.py)
@@ -144,6 +145,8 @@ int main(int argc, char** argv) {
   const Bundle bundle = *parsed;
   std::ofstream(out / "demo.jsonl", std::ios::binary | std::ios::trunc) << text;
   std::ofstream(out / "demo.vkey") << init->verifier_key << "\n";
+  // The real operator's public key, as an auditor pins it (verify --operator-key).
+  std::ofstream(out / "operator.pub.pem") << test::DemoKey("operator").public_key().ToPem();
 
   const auto demo_operator = test::DemoKey("operator").public_key();
   std::ofstream(out / "demo.operator") << crypto::Base64UrlEncode(demo_operator.raw()) << "\n";
