@@ -546,6 +546,8 @@ TEST_F(DemoLedgerTest, HistoryJson) {
   EXPECT_EQ(rows[4].at("actor").at("party").as_string(), "metropole");
   EXPECT_EQ(rows[4].at("actor").at("role").as_string(), "finance");
   EXPECT_EQ(rows[4].at("recorded_at").as_string(), "2026-03-05T09:00:00.000Z");
+  // The demo records each event on its business date: no lag.
+  EXPECT_EQ(rows[4].at("recording_lag_days").to_number<int64_t>(), 0);
 }
 
 TEST_F(DemoLedgerTest, HistoryTable) {
@@ -555,6 +557,7 @@ TEST_F(DemoLedgerTest, HistoryTable) {
   EXPECT_THAT(r.out, HasSubstr("PaymentExecuted"));
   EXPECT_THAT(r.out, HasSubstr("metropole/finance"));
   EXPECT_THAT(r.out, HasSubstr("14 event(s)"));
+  EXPECT_THAT(r.out, HasSubstr("LAG (DAYS)"));
   EXPECT_THAT(r.out, Not(HasSubstr("FAILED")));
 }
 

@@ -419,6 +419,10 @@ int RunHistory(const Common& c, const std::string& convention,
         Find(r, "version") ? *Find(r, "version") : json::value(nullptr);
     row["recorded_at"] = Str(r, "recorded_at");
     row["date"] = Str(ev, "date");
+    // Recording time minus business date, in days (docs/EVENTS.md).
+    row["recording_lag_days"] = Find(r, "recording_lag_days")
+                                    ? *Find(r, "recording_lag_days")
+                                    : json::value(nullptr);
     row["type"] = Str(ev, "type");
     row["actor"] = actor != nullptr ? *actor : json::value(nullptr);
     row["kid"] = kid;
@@ -428,7 +432,7 @@ int RunHistory(const Common& c, const std::string& convention,
     row["event"] = ev;
     out_json.push_back(std::move(row));
     rows.push_back({Str(r, "seq"), Str(r, "recorded_at"), Str(ev, "date"),
-                    Str(ev, "type"), actor_text,
+                    Str(r, "recording_lag_days"), Str(ev, "type"), actor_text,
                     kid.size() > 12 ? kid.substr(0, 12) + "…" : kid,
                     v.verified ? "verified" : "not verified"});
   }
@@ -443,8 +447,8 @@ int RunHistory(const Common& c, const std::string& convention,
   } else {
     std::string out = "History of convention " + DisplayText(convention) +
                       ": " + DisplayText(TrustLine(trust)) + "\n";
-    out += FormatTable({"SEQ", "RECORDED (UTC)", "DATE", "TYPE", "ACTOR", "KEY",
-                        "CHECK"},
+    out += FormatTable({"SEQ", "RECORDED (UTC)", "DATE", "LAG (DAYS)", "TYPE", "ACTOR",
+                        "KEY", "CHECK"},
                        rows);
     for (const auto& reason : reasons) out += DisplayText(reason) + "\n";
     if (!omitted.empty()) {
