@@ -520,6 +520,32 @@ TEST_F(TrustCliTest, ServerListingItsOwnKeyIsNotVerified) {
   EXPECT_EQ(server.Stop(), 0);
 }
 
+// A server claiming 2^40 records (an unverified checkpoint) and serving
+// none: the run reports the gap once and ends, instead of one report per
+// claimed position.
+TEST_F(TrustCliTest, ServerClaimingAHugeLogItDoesNotServeEndsAtOnce) {
+  api::test::ServerProcess server;
+  const fs::path dir = tmp_ / "huge";
+  ASSERT_EQ(Paraphe({"demo", "--data", dir.string()}).code, 0);
+  const std::string vkey = VerifierKey(dir.string());
+  ASSERT_TRUE(server.Start(dir).ok());
+  RewritingProxy proxy(server.url(), [](const std::string& path, std::string& body) {
+    if (path.find("/v1/log/checkpoint") == 0) {
+      const size_t a = body.find('\n') + 1;
+      body = body.substr(0, a) + "1099511627776" + body.substr(body.find('\n', a));
+    } else if (path.find("/v1/log/entries") == 0) {
+      body = R"({"start":0,"end":0,"tree_size":0,"entries":[],"next":null})";
+    }
+  });
+  Ran v = Paraphe({"verify", "--server", proxy.url(), "--trusted-key", vkey, "--json"});
+  EXPECT_EQ(v.code, 1) << Describe(v);
+  const json::value j = json::parse(v.out);
+  EXPECT_LE(j.at("failures_total").to_number<uint64_t>(), 4u) << v.out;
+  EXPECT_THAT(v.out, HasSubstr("checkpoint_signature"));
+  EXPECT_THAT(v.out, HasSubstr("1099511627776 missing"));
+  EXPECT_EQ(server.Stop(), 0);
+}
+
 // A server that hides an event of the convention from its listing.
 TEST_F(TrustCliTest, ServerHidingAnEventFails) {
   api::test::ServerProcess server;
