@@ -239,7 +239,7 @@ int RunDemo(const Common& c, const std::string& examples, bool force) {
       "  paraphe history {} --data {} --trusted-key {}\n"
       "  paraphe payments {} --data {} --trusted-key {}\n"
       "  paraphe checkpoint --data {}\n"
-      "  paraphe proof inclusion --seq 5 --data {}\n",
+      "  paraphe proof inclusion --seq 6 --data {}\n",
       data, conv, ScalarText(summary.at("events")),
       ScalarText(summary.at("verifier_key")),
       ScalarText(summary.at("operator_key_path")),
