@@ -41,18 +41,6 @@ json::array Signatures(const ConventionState& s,
   return a;
 }
 
-json::array TimelineJson(const ConventionState& s) {
-  json::array a;
-  for (const auto& t : s.timeline) {
-    a.push_back(json::object{{"seq", t.seq},
-                             {"type", t.type},
-                             {"date", t.date.ToString()},
-                             {"recorded_date", t.recorded_date.ToString()},
-                             {"recording_lag_days", t.recording_lag_days}});
-  }
-  return a;
-}
-
 json::object PaymentJson(const ConventionState& s, Date at) {
   json::array installments;
   for (size_t i = 0; i < s.installments.size(); ++i) {
@@ -298,7 +286,9 @@ boost::json::value StateToJson(const ConventionState& s,
   for (uint64_t q : s.late_recorded) late.push_back(q);
   o["late_recorded_seqs"] = std::move(late);
   o["last_event_date"] = OptDate(s.last_event_date);
-  o["events"] = TimelineJson(s);
+  // No per-event list here: the state's size stays that of its facts (a
+  // convention's every event, with its lag, is its history:
+  // GET /v1/conventions/{id}/events, `paraphe history`).
   return o;
 }
 
