@@ -772,6 +772,40 @@ class SubmitTest : public ::testing::Test {
   std::string data_;
 };
 
+// The sender attests its own letter's delivery only with the postal proof
+// (EVENTS.md, LetterDelivered): --proof FILE puts its SHA-256 in the event.
+TEST_F(SubmitTest, SenderAttestedDeliveryNeedsTheProof) {
+  Ran sent = Paraphe({"letter", "send", "--data", data_, "--convention", kConvention,
+                      "--party", "metropole", "--letter-id", "T-2026-1", "--purpose",
+                      "termination", "--to", "crpv-paca", "--deposit-date", "2026-12-01",
+                      "--tracking", "1A23456789", "--content", std::string(64, 'c'),
+                      "--date", "2026-12-01", "--key", Key("metropole-signatory")});
+  ASSERT_EQ(sent.code, 0) << Describe(sent);
+  const std::vector<std::string> delivered = {
+      "letter", "delivered", "--data", data_, "--convention", kConvention, "--party",
+      "metropole", "--letter-id", "T-2026-1", "--first-presentation", "2026-12-02",
+      "--outcome", "delivered", "--delivery-date", "2026-12-02", "--date", "2026-12-02",
+      "--key", Key("metropole-clerk"), "--json"};
+  Ran without = Paraphe(delivered);
+  EXPECT_EQ(without.code, 1) << Describe(without);
+  EXPECT_EQ(without.Json().at("error").at("rule").as_string(),
+            "letter.delivery_proof_required");
+  const fs::path proof = tmp_ / "avis-de-reception.pdf";
+  WriteFile(proof, "scan of the signed receipt");
+  std::vector<std::string> with = delivered;
+  with.push_back("--proof");
+  with.push_back(proof.string());
+  Ran ok = Paraphe(with);
+  ASSERT_EQ(ok.code, 0) << Describe(ok);
+  EXPECT_EQ(ok.Json().at("duplicate").as_bool(), false);
+  Ran h = Paraphe({"history", kConvention, "--data", data_, "--json"});
+  ASSERT_EQ(h.code, 0) << Describe(h);
+  const json::value last = h.Json().as_array().back();
+  EXPECT_EQ(last.at("type").as_string(), "LetterDelivered");
+  EXPECT_EQ(last.at("event").at("data").at("proof_sha256").as_string(),
+            crypto::HashHex(crypto::Sha256("scan of the signed receipt")));
+}
+
 TEST_F(SubmitTest, ShorthandAccepted) {
   Ran r = Paraphe({"committee", "--data", data_, "--convention", kConvention,
                    "--party", "metropole", "--minutes", std::string(64, 'a'),

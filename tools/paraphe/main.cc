@@ -32,7 +32,7 @@ struct EventFlags {
   std::string signatory, document, reference, channel, mandat, bordereau, payee,
       bank_reference, reason, letter_id, purpose, from_party, to_party,
       deposit_date, tracking_number, content, first_presentation_date, outcome,
-      delivery_date, settlement, court, case_number, minutes, decisions,
+      delivery_date, proof, settlement, court, case_number, minutes, decisions,
       end_date, amount;
   int64_t exercice = 0;
   int64_t number = 0;
@@ -431,7 +431,8 @@ int Main(int argc, char** argv) {
         d["first_presentation_date"] = ef.first_presentation_date;
         d["outcome"] = ef.outcome;
         if (!ef.delivery_date.empty()) d["delivery_date"] = ef.delivery_date;
-        return Status::Ok();
+        // The sender attests a delivery only with the postal proof's hash.
+        return hash(d, "proof_sha256", ef.proof, "--proof");
       });
   letter_delivered->add_option("--letter-id", ef.letter_id, "letter id")
       ->required();
@@ -444,6 +445,10 @@ int Main(int argc, char** argv) {
       ->required();
   letter_delivered->add_option("--delivery-date", ef.delivery_date,
                                "delivery date (when delivered)");
+  letter_delivered->add_option(
+      "--proof", ef.proof,
+      "the postal proof (avis de réception): file or SHA-256 hex; required "
+      "when the sender attests the delivery");
 
   auto* settle = shorthand(
       &app, "settle", "sign an amicable settlement of a dispute",
